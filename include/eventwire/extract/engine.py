@@ -1,0 +1,829 @@
+"""The extraction engine: documents in, coded event mentions out.
+
+Per document: split into sentences on raw text, drop junk lines and every sentence the trigger
+prefilter rules out, parse the rest in batches with ``nlp.pipe``, then per parsed sentence:
+match triggers, read modality, find actor and recipient, recode to CAMEO/PLOVER/ACLED, and add
+place, date and casualties. One mention per (event type, actor, recipient) and sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eventwire import schema
+from eventwire.config import Settings
+from eventwire.extract import acled, actors, cameo, lexicon, modality
+from eventwire.extract.actors import Actor, ActorDictionary
+from eventwire.extract.lexicon import Lexicon, Trigger
+from eventwire.extract.roles import (
+    Roles,
+    is_passive,
+    is_pronoun,
+    noun_roles,
+    phrase,
+    received_from,
+    verb_roles,
+)
+from eventwire.extract.sentences import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from eventwire.extract.places import Gazetteer, Place
+
+# A sentence that names no place takes the last town named in this many sentences before it.
+# Four covers the seed article's follow-ups to "clashes ... invading Qaim" (a quote split over
+# two sentences, a casualty sentence, then the air strike "earlier on the day").
+CARRY_BACK_SENTENCES = 4
+# Texts per nlp.pipe batch: measured on the gold sets, larger batches gain nothing on 2 cores.
+PIPE_BATCH_SIZE = 256
+# Confidence: a base for a lexicon match, raised by each thing the parse confirms. Ordinal
+# weights set by hand so that a fully specified event (actor, recipient, specific pattern,
+# reported as done) scores 0.9; not calibrated against a labelled set yet.
+CONFIDENCE_BASE = 0.5
+CONFIDENCE_ACTOR = 0.15
+CONFIDENCE_RECIPIENT = 0.1
+CONFIDENCE_SPECIFIC = 0.1
+CONFIDENCE_INDIRECT = -0.1
+# Components run only on sentences that hold an event (the entity recogniser has its own
+# token vectors, so it can run after the parse).
+LATE_COMPONENTS = ("entity_ruler", "ner")
+# PLOVER types that carry casualty counts (riots are PROTEST and can kill).
+CASUALTY_TYPES = frozenset({"ASSAULT", "PROTEST"})
+# CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
+COOPERATIVE_ROOTS = frozenset(range(3, 9))
+VIOLENT_ROOTS = frozenset({18, 19, 20})
+# Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
+GIVING_ROOTS = frozenset({3, 7})
+MOBILIZE_ROOT = 15
+ACCUSE_ROOT = 11
+# Roots from which CAMEO codes conflict (investigate, demand, accuse ... force).
+HOSTILE_FROM_ROOT = 9
+CLAIM_CODE = "112"
+# Objects looked at after an accusation verb for a verbal act ("condemned ... allegations").
+SPEECH_OBJECT_WINDOW = 3
+AERIAL_CODE = "195"
+REPRESSION_CODE = "175"
+RIOT_CODE = "145"
+RIOT_MODE = "riot"
+AERIAL_MODE = "aerial"
+
+_CODE_FILES = (
+    "engine.py", "lexicon.py", "roles.py", "modality.py", "actors.py", "cameo.py", "acled.py",
+    "sentences.py", "places.py", "dates.py", "casualties.py", "dictionaries.py",
+)  # fmt: skip
+
+
+def extractor_version() -> str:
+    """Changes whenever the engine's code or any of its data files change."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _CODE_FILES:
+        digest.update((here / name).read_bytes())
+    for path in sorted(lexicon.DATA_DIR.iterdir()):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return f"1.0+{digest.hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    published: dt.datetime | None = None
+    url: str | None = None
+    title: str | None = None
+    source_name: str | None = None
+    ingested_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    token: Token
+    trigger: Trigger
+    predicate: Token
+
+
+@dataclass(frozen=True)
+class _Coded:
+    code: str
+    trigger: Trigger
+    token: Token
+    predicate: Token
+    mood: modality.Modality
+    roles: Roles
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def mention_id(
+    article_id: str, sentence_index: int, plover_type: str, actor: str | None, recipient: str | None
+) -> str:
+    key = "\x1f".join([article_id, str(sentence_index), plover_type, actor or "", recipient or ""])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _SentenceContext:
+    countries: Counter[str]
+    places: _DocumentPlaces
+    mentions: list
+
+
+class _DocumentPlaces:
+    """Place mentions of a document by sentence: from the parse where a sentence was parsed,
+    else from one raw-text search of the whole document, made only when first needed."""
+
+    def __init__(self, sentences: list[Sentence], text: str, gazetteer: Gazetteer) -> None:
+        self._sentences = sentences
+        self._text = text
+        self._gazetteer = gazetteer
+        self._mentions: list[tuple[int, int, Place]] | None = None
+        self._parsed: dict[int, list[Place]] = {}
+
+    def note(self, sentence: Sentence, places: list[Place]) -> None:
+        """Places the parse found in a sentence (it sees more than the raw-text search)."""
+        self._parsed[sentence.index] = places
+
+    def _of(self, sentence: Sentence) -> list[Place]:
+        if sentence.index in self._parsed:
+            return self._parsed[sentence.index]
+        if self._mentions is None:
+            self._mentions = self._gazetteer.find_mentions(self._text)
+        return [p for a, _, p in self._mentions if sentence.start <= a < sentence.end]
+
+    def in_sentence(self, sentence: Sentence) -> bool:
+        return bool(self._of(sentence))
+
+    def carried(self, sentence: Sentence) -> Place | None:
+        from eventwire.extract.places import PRECISION_REGION
+
+        start = max(0, sentence.index - CARRY_BACK_SENTENCES)
+        for earlier in reversed(self._sentences[start : sentence.index]):
+            if earlier.junk:
+                continue
+            towns = [p for p in self._of(earlier) if p.geo_precision < PRECISION_REGION]
+            if towns:
+                return towns[-1]
+        return None
+
+
+def _with_place_entities(sdoc: Doc, mentions: list) -> Doc:
+    """Preset the gazetteer's places as GPE entities, so that the ruler and the recogniser
+    label around them (the small model reads Qaim as a PERSON)."""
+    from spacy.util import filter_spans
+
+    spans = [sdoc.char_span(m.start, m.end, label="GPE", alignment_mode="expand") for m in mentions]
+    sdoc.ents = filter_spans([s for s in spans if s is not None])
+    return sdoc
+
+
+def _pairs(
+    actor_list: list[Actor], recipient_list: list[Actor]
+) -> list[tuple[Actor | None, Actor | None]]:
+    """Every actor with every recipient; an actor is never its own recipient."""
+    pairs = []
+    for actor in actor_list or [None]:
+        targets = [r for r in recipient_list if actor is None or r.code != actor.code]
+        pairs.extend((actor, r) for r in targets or [None])
+    return pairs
+
+
+def _represses(actor: Actor | None, recipient: Actor | None) -> bool:
+    """State forces using force on protesters is repression (CAMEO 175), not a battle."""
+    if actor is None or recipient is None:
+        return False
+    return actor.sector in acled.STATE_SECTORS and recipient.sector in acled.PROTESTER_SECTORS
+
+
+def _riots(actor: Actor | None, recipient: Actor | None) -> bool:
+    """Protesters fighting the police or troops is a riot (CAMEO 145), not a battle."""
+    if actor is None or recipient is None:
+        return False
+    return actor.sector in acled.PROTESTER_SECTORS and recipient.sector in acled.STATE_SECTORS
+
+
+def _forms(token: Token) -> set[str]:
+    """Lemma candidates of a verb: the model's lemma and the word stripped of its ending
+    (the small model lemmatises some verbs wrongly: "staged" -> "stag")."""
+    word = token.lower_
+    forms = {token.lemma_.lower(), word}
+    for ending in ("ed", "d", "s", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            forms.add(word[: -len(ending)])
+    return forms
+
+
+def _existential(token: Token) -> bool:
+    """ "There were ten soldiers killed": a participle on the subject of an existential."""
+    noun = token.head
+    return noun.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in noun.head.children)
+
+
+def _under_noun(token: Token) -> bool:
+    """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
+    a clause under a statement noun ("a declaration demanding...") is its content instead."""
+    head = token.head
+    if head.lemma_.lower() in lexicon.context_words().get("speech_noun", frozenset()):
+        return False
+    if token.dep_ == "pcomp" and head.dep_ == "prep":
+        return head.head.pos_ in ("NOUN", "PROPN")
+    return token.dep_ in ("acl", "relcl") or (
+        token.dep_ == "xcomp" and head.pos_ in ("NOUN", "PROPN")
+    )
+
+
+def _is_alleged(token: Token) -> bool:
+    """The act someone is accused of ("accused Rwanda of making...", "charged with
+    smuggling") is an allegation, not a reported event."""
+    head = token.head
+    if token.dep_ not in ("pcomp", "pobj") or head.lower_ not in ("of", "with", "for"):
+        return False
+    return bool(_forms(head.head) & lexicon.context_words().get("alleging", frozenset()))
+
+
+def _is_modifier_clause(token: Token) -> bool:
+    """Participles used as adjectives and clauses modifying nouns describe; they report nothing
+    ("the besieged town", "refugees fleeing the war", "whom they had taken hostage")."""
+    if _is_alleged(token):
+        return True
+    if token.dep_ == "acl" and _existential(token):
+        return False
+    if token.dep_ in ("amod", "compound", "nmod") and token.pos_ != "NOUN":
+        return True
+    if token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "VBG"):
+        return True
+    return _under_noun(token)
+
+
+def _is_side_clause(token: Token) -> bool:
+    """A purpose clause or a participle tacked onto the main clause ("..., urging X to sign")."""
+    if token.dep_ != "advcl":
+        return False
+    purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    participle = token.tag_ == "VBG" and not any(c.dep_ == "mark" for c in token.children)
+    return purpose or participle
+
+
+def _next_start(token: Token) -> int | None:
+    """Character offset, in its sentence, of the word after ``token``."""
+    doc = token.doc
+    return doc[token.i + 1].idx if token.i + 1 < len(doc) else None
+
+
+def _with_left_names(tokens: list[Token]) -> list[Token]:
+    """Capitalised words right before a phrase that the parse left out ("Many IS militants")."""
+    if not tokens:
+        return tokens
+    doc = tokens[0].doc
+    first = tokens[0].i
+    extra = []
+    while (
+        first > 0
+        and doc[first - 1].is_upper
+        and doc[first - 1].is_alpha
+        and len(doc[first - 1]) > 1
+    ):
+        first -= 1
+        extra.append(doc[first])
+    return sorted([*extra, *tokens], key=lambda t: t.i)
+
+
+# The synthetic trigger of "X said Y must <act>" (see Extractor._obligations).
+OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
+
+
+# --- recoding by modality -------------------------------------------------------------------
+
+
+def _root(code: str) -> int:
+    return int(code[:2])
+
+
+def _intent(code: str) -> str:
+    """An announced act: intent to cooperate (03x) or, for hostile acts, a threat (13x);
+    an intended investigation stays an investigation."""
+    root = _root(code)
+    if root in (2, 3, 9):
+        return code
+    if root in COOPERATIVE_ROOTS:
+        return {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}[root]
+    return _threat(code)
+
+
+def _threat(code: str) -> str:
+    root = _root(code)
+    if root in VIOLENT_ROOTS or root == 15:
+        return "138"
+    if root == 16:
+        return "1312" if code.startswith("163") else "1313"
+    if root == 14:
+        return "133"
+    if root == 17:
+        return "137" if code.startswith("175") else "132"
+    return "130"
+
+
+def _request(code: str, governor: Token) -> str:
+    root = _root(code)
+    if governor.lemma_.lower() == "pressure":
+        return "170"
+    demand = governor.lemma_.lower() in ("demand", "order", "press", "insist")
+    if root == 7:
+        return "103" if demand else "023"
+    if root == 8:
+        return "105" if demand else "025"
+    if root == 4:
+        return "106" if demand else "026"
+    if root in (5, 6):
+        return "101" if demand else "021"
+    return "100" if demand else "021" if root in VIOLENT_ROOTS else "020"
+
+
+def _refuse(code: str) -> str:
+    root = _root(code)
+    if root in (6, 7):
+        return "121"
+    if root == 8:
+        return "124"
+    if root == 4:
+        return "125"
+    return "120"
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+class Extractor:
+    """Codes events in documents; heavy resources load on first use and are shared per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lexicon = Lexicon.load()
+        self.actors = ActorDictionary.load(settings)
+        self.version = extractor_version()
+        self._context = lexicon.context_words()
+        self._nlp = None
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from eventwire.extract.nlp import load_pipeline
+
+            self._nlp = load_pipeline(self.settings)
+        return self._nlp
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from eventwire.extract.places import Gazetteer
+
+            self._gazetteer = Gazetteer.load(self.settings)
+        return self._gazetteer
+
+    def candidate_sentences(self, document: Document) -> tuple[list[Sentence], list[Sentence]]:
+        """All sentences of a document, and those worth parsing (not junk, a trigger present)."""
+        sentences = split_sentences(document.text or "")
+        keep = [s for s in sentences if not s.junk and self.lexicon.may_contain_trigger(s.text)]
+        return sentences, keep
+
+    def extract(self, documents: Iterable[Document], batch_size: int = 64) -> Iterator[dict]:
+        """Mentions of every document, in input order, one dict per mention."""
+        iterator = iter(documents)
+        while chunk := list(itertools.islice(iterator, batch_size)):
+            yield from self._extract_chunk(chunk)
+
+    def _extract_chunk(self, documents: list[Document]) -> Iterator[dict]:
+        """Parse a chunk's candidate sentences in one ``nlp.pipe``, code them, then run the
+        entity recogniser only on the sentences that hold an event (dates and casualty
+        counts need entities; nothing else does)."""
+        from eventwire.extract.places import article_countries, sentence_places
+
+        plans = [(doc, *self.candidate_sentences(doc)) for doc in documents]
+        texts = [(s.text, (i, s)) for i, (_, _, keep) in enumerate(plans) for s in keep]
+        parsed: dict[int, list[tuple[Sentence, Doc]]] = {}
+        for sdoc, (i, sentence) in self.nlp.pipe(
+            texts, as_tuples=True, batch_size=PIPE_BATCH_SIZE, disable=list(LATE_COMPONENTS)
+        ):
+            parsed.setdefault(i, []).append((sentence, sdoc))
+        pending: list[tuple[Document, Sentence, Doc, list[_Coded], _SentenceContext]] = []
+        for i, (document, sentences, _) in enumerate(plans):
+            if i not in parsed:
+                continue
+            countries = article_countries(self.gazetteer, document.text)
+            places = _DocumentPlaces(sentences, document.text, self.gazetteer)
+            for sentence, sdoc in parsed[i]:
+                mentions = sentence_places(sdoc[:], self.gazetteer, countries)
+                places.note(sentence, [m.place for m in mentions])
+                coded = self._coded_events(sdoc)
+                if coded:
+                    context = _SentenceContext(countries, places, mentions)
+                    pending.append((document, sentence, sdoc, coded, context))
+        docs = [_with_place_entities(item[2], item[4].mentions) for item in pending]
+        for name in LATE_COMPONENTS:
+            docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=PIPE_BATCH_SIZE))
+        for (document, sentence, _, coded, context), sdoc in zip(pending, docs, strict=True):
+            yield from self._code_sentence(document, sentence, sdoc, coded, context)
+
+    # -- per sentence
+
+    def _code_sentence(
+        self,
+        document: Document,
+        sentence: Sentence,
+        sdoc: Doc,
+        coded: list[_Coded],
+        context: _SentenceContext,
+    ) -> Iterator[dict]:
+        from eventwire.extract.casualties import count_casualties
+        from eventwire.extract.dates import resolve_event_date
+
+        sent = sdoc[:]
+        countries, places, mentions = context.countries, context.places, context.mentions
+        casualties = count_casualties(sent)
+        published = _utc(document.published)
+        emitted: dict[tuple, dict] = {}
+        for event in coded:
+            pc = cameo.to_plover(event.code)
+            if pc is None:
+                continue
+            actor_list = self._resolve(event.roles.actors)
+            recipient_list = self._resolve(event.roles.recipients) or self._resolve(
+                event.roles.fallback_recipients
+            )
+            # Coordinated recipients are one target ("killed 13 militants and two soldiers"):
+            # one mention, coded with the first, so casualty counts are not repeated.
+            recipient_list = recipient_list[:1]
+            if not actor_list and _root(event.code) == MOBILIZE_ROOT and is_passive(event.token):
+                # "Police were deployed": the deployed force is the actor, not a target.
+                actor_list, recipient_list = recipient_list, []
+            place = self._place(sent, event, countries, places, sentence, mentions)
+            date = resolve_event_date(sent, event.predicate, published) if published else None
+            for actor, recipient in _pairs(actor_list, recipient_list):
+                code = event.code
+                done = event.mood.kind == modality.DONE
+                mode = (
+                    event.trigger.mode if done and code == event.trigger.cameo else None
+                ) or pc.mode
+                if actor is not None and actor.aircraft and _root(code) == 19:
+                    code, mode = AERIAL_CODE, AERIAL_MODE
+                elif _root(code) == 19 and _represses(actor, recipient):
+                    code, mode = REPRESSION_CODE, None
+                elif _root(code) == 19 and _riots(actor, recipient):
+                    code, mode = RIOT_CODE, RIOT_MODE
+                plover = cameo.to_plover(code) or pc
+                if mode not in schema.PLOVER_MODES:
+                    mode = None
+                override = event.trigger.acled_sub if done and code == event.trigger.cameo else None
+                acled_kind = acled.acled_type(
+                    plover.plover_type,
+                    code,
+                    actor.sector if actor else None,
+                    recipient.sector if recipient else None,
+                    override,
+                )
+                key = (
+                    plover.plover_type,
+                    actor.code if actor else None,
+                    recipient.code if recipient else None,
+                )
+                record = self._record(
+                    document, sentence, event, code, plover, mode, acled_kind, actor, recipient,
+                    place, date, casualties if plover.plover_type in CASUALTY_TYPES else None,
+                    published,
+                )  # fmt: skip
+                previous = emitted.get(key)
+                if previous is None or record["confidence"] > previous["confidence"]:
+                    emitted[key] = record
+        typed = Counter(key[0] for key in emitted)
+        for key, record in emitted.items():
+            # An event with neither actor nor recipient adds nothing when the same type is
+            # coded with roles in the sentence ("the killed and injured were taken...").
+            if key[1] is None and key[2] is None and typed[key[0]] > 1:
+                continue
+            yield record
+
+    def _coded_events(self, sdoc: Doc) -> list[_Coded]:
+        candidates = []
+        for token in sdoc:
+            trigger = self.lexicon.match(token)
+            if trigger is None:
+                continue
+            if trigger.pos == lexicon.NOUN:
+                predicate = self._licence(token)
+                if predicate is None:
+                    continue
+            else:
+                predicate = token
+            candidates.append(_Candidate(token, trigger, predicate))
+        absorbed = {c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN}
+        out: list[_Coded] = []
+        governors: set[int] = set()
+        for c in candidates:
+            if c.trigger.pos == lexicon.VERB and c.token.i in absorbed:
+                continue
+            if _is_modifier_clause(c.predicate):
+                continue
+            mood = modality.modality_of(c.predicate)
+            if mood.kind in (modality.HYPOTHETICAL, modality.BACKGROUND):
+                continue
+            original = c.trigger.cameo or ""
+            negated_cooperation = mood.negated and mood.kind in (modality.DONE, modality.INTENT)
+            if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
+                # "did not agree", "will not accept": a refusal, not a negated cooperation.
+                code, mood = (
+                    _refuse(original),
+                    modality.Modality(modality.REFUSE, False, mood.governor),
+                )
+            else:
+                code = self._recode(original, mood)
+            if not code or self._uncodable(c, mood, code):
+                continue
+            if mood.governor is not None:
+                governors.add(mood.governor.i)
+            roles = self._roles(c, mood)
+            out.append(_Coded(code, c.trigger, c.token, mood.governor or c.predicate, mood, roles))
+        out.extend(self._obligations(sdoc, {c.predicate.i for c in candidates}))
+        kept = [e for e in out if e.token.i not in governors or e.mood.governor is not None]
+        main = [e for e in kept if not _is_side_clause(e.predicate)] or kept
+        return main + self._claims(main)
+
+    def _obligations(self, sdoc: Doc, coded: set[int]) -> list[_Coded]:
+        """ "Russia said Sudan must return the helicopter": a demand by the speaker on the
+        one who must act, whatever the act (CAMEO 100); acts the lexicon codes are handled
+        by their own modality instead."""
+        out = []
+        for verb in sdoc:
+            if verb.i in coded or verb.dep_ != "ccomp" or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+            if not auxes & self._context.get("obligation", frozenset()):
+                continue
+            mood = modality.modality_of(verb)
+            if (
+                mood.kind != modality.REQUEST
+                or mood.governor is None
+                or mood.governor.i != verb.head.i
+            ):
+                continue
+            speaker = verb_roles(verb.head).actors
+            subject = tuple(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+            roles = Roles(speaker, subject)
+            out.append(_Coded(OBLIGATION.cameo or "", OBLIGATION, verb, verb.head, mood, roles))
+        return out
+
+    def _uncodable(self, c: _Candidate, mood: modality.Modality, code: str) -> bool:
+        """Codings the conventions leave out: a hoped-for act nobody is named to do ("would be
+        indicted"), and complaints about words ("condemned the allegations")."""
+        hostile = _root(code) >= HOSTILE_FROM_ROOT
+        if mood.kind == modality.INTENT and hostile and is_passive(c.predicate):
+            return not verb_roles(c.predicate).actors
+        if _root(code) == ACCUSE_ROOT and c.trigger.pos == lexicon.VERB:
+            speech = self._context.get("speech_noun", frozenset())
+            said = [t for t in c.token.subtree if t.i > c.token.i and t.dep_ in ("dobj", "pobj")]
+            return any(t.lemma_.lower() in speech for t in said[:SPEECH_OBJECT_WINDOW])
+        return False
+
+    def _claims(self, coded: list[_Coded]) -> list[_Coded]:
+        """ "X claimed that Y attacked Z": X accuses Y (CAMEO 112), besides the attack itself."""
+        out = []
+        claim = self._context.get("claim", frozenset())
+        speech = self._context.get("speech", frozenset())
+        for event in coded:
+            head = event.predicate.head
+            if event.predicate.dep_ != "ccomp" or _root(event.code) not in VIOLENT_ROOTS:
+                continue
+            claimer = verb_roles(head).actors
+            # "Israel said a mortar was fired at it": a state speaking of violence done to it
+            # or by others accuses; a "source" or "police" only reports.
+            said = _forms(head) & speech and self._is_state(claimer)
+            if not _forms(head) & claim and not said:
+                continue
+            mood = modality.Modality(modality.DONE, False)
+            roles = Roles(claimer, event.roles.actors)
+            out.append(_Coded(CLAIM_CODE, event.trigger, head, head, mood, roles))
+        return out
+
+    def _is_state(self, heads: tuple[Token, ...]) -> bool:
+        """A speaker that is a country, its government, or an organisation (no sector word)."""
+        found = self._resolve(heads)
+        return bool(found) and all(
+            (a.country and a.sector in (None, "GOV")) or a.sector in ("HRI", "IGO") for a in found
+        )
+
+    def _recode(self, code: str, mood: modality.Modality) -> str | None:
+        if not code:
+            return None
+        if mood.kind == modality.INTENT:
+            return _intent(code)
+        if mood.kind == modality.THREAT:
+            return _threat(code)
+        if mood.kind == modality.REQUEST and mood.governor is not None:
+            return _request(code, mood.governor)
+        if mood.kind == modality.REFUSE:
+            return _refuse(code)
+        return code
+
+    def _roles(self, c: _Candidate, mood: modality.Modality) -> Roles:
+        if c.trigger.pos == lexicon.NOUN:
+            inner = noun_roles(c.token, c.predicate if c.predicate.i != c.token.i else None)
+        else:
+            inner = verb_roles(c.token)
+            received = self._context.get("received", frozenset())
+            if c.trigger.lemma in received and _root(c.trigger.cameo or "00") in GIVING_ROOTS:
+                giver = received_from(c.token)
+                inner = Roles(giver, inner.actors)
+        governor = mood.governor
+        if governor is None:
+            return inner
+        outer = verb_roles(governor)
+        if mood.kind == modality.REQUEST:
+            asked = outer.recipients or inner.actors
+            return Roles(outer.actors, asked)
+        return Roles(outer.actors or inner.actors, inner.recipients)
+
+    def _licence(self, noun: Token) -> Token | None:
+        """The verb that makes an event noun an event report, or None (a noun in passing)."""
+        words = self._context
+        light = words.get("light", frozenset())
+        happen = words.get("happen", frozenset()) | words.get("casualty", frozenset())
+        casualty = words.get("casualty", frozenset())
+        while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head
+        if any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children):
+            return noun
+        head = noun.head
+        if noun.dep_ == "compound" and head.dep_ == "dobj":
+            noun, head = head, head.head
+        forms = _forms(head)
+        if noun.dep_ in ("dobj", "nsubjpass") and forms & light:
+            return head
+        if noun.dep_ in ("nsubj",) and forms & happen:
+            return head
+        if noun.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
+            return head
+        if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            governor = head.head
+            g = _forms(governor)
+            if head.lower_ in ("in", "during", "by", "after") and g & casualty:
+                return governor
+            if g & light and head.lower_ in ("in", "on"):
+                return governor
+            if g & words.get("gather", frozenset()) and head.lower_ in ("for", "in"):
+                return governor
+        return None
+
+    def _resolve(self, heads: tuple[Token, ...]) -> list[Actor]:
+        out = []
+        for head in heads:
+            if is_pronoun(head):
+                continue
+            found = self.actors.resolve(_with_left_names(phrase(head)), head)
+            if found is not None and all(a.code != found.code for a in out):
+                out.append(found)
+            for extra in self._coordinated_modifiers(head, found):
+                if all(a.code != extra.code for a in out):
+                    out.append(extra)
+        return out
+
+    def _coordinated_modifiers(self, head: Token, found: Actor | None) -> list[Actor]:
+        """ "US and British activists": one actor per coordinated nationality."""
+        if found is None:
+            return []
+        out = []
+        for child in head.children:
+            if child.dep_ not in ("amod", "nmod", "compound"):
+                continue
+            for conj in child.conjuncts:
+                other = self.actors.resolve([conj], conj)
+                if other is not None and other.country and other.country != found.country:
+                    code = other.country + (found.sector or "")
+                    out.append(Actor(found.text, code, other.country, found.sector, found.aircraft))
+        return out
+
+    def _place(
+        self,
+        sent: Span,
+        event: _Coded,
+        countries: Counter[str],
+        places: _DocumentPlaces,
+        sentence: Sentence,
+        mentions: list,
+    ) -> Place | None:
+        """The event's place: its object if a place ("fled Qaim", also when the parse missed
+        the object), else the place tied to it, else (when the sentence names no place) the
+        last town named just before."""
+        from eventwire.extract.places import PRECISION_REGION, locate_event
+
+        predicate = event.predicate
+        for m in mentions:
+            direct = m.head.dep_ == "dobj" and m.head.head.i in (predicate.i, event.token.i)
+            if direct or (
+                event.trigger.pos == lexicon.VERB and m.start == _next_start(event.token)
+            ):
+                return m.place
+        if mentions:
+            place = locate_event(sent, predicate, self.gazetteer, countries)
+        else:
+            # locate_event would search the sentence again only to fall back to this.
+            main = countries.most_common(1)
+            place = self.gazetteer.country(main[0][0]) if main else None
+        if place is not None and place.geo_precision < PRECISION_REGION:
+            return place
+        if places.in_sentence(sentence):
+            return place
+        return places.carried(sentence) or place
+
+    def _record(
+        self,
+        document: Document,
+        sentence: Sentence,
+        event: _Coded,
+        code: str,
+        plover: cameo.PloverCode,
+        mode: str | None,
+        acled_kind: acled.AcledType,
+        actor: Actor | None,
+        recipient: Actor | None,
+        place: Place | None,
+        date,
+        casualties,
+        published: dt.datetime | None,
+    ) -> dict:
+        confidence = CONFIDENCE_BASE
+        confidence += CONFIDENCE_ACTOR if actor else 0.0
+        confidence += CONFIDENCE_RECIPIENT if recipient else 0.0
+        confidence += CONFIDENCE_SPECIFIC if event.trigger.specificity > 1 else 0.0
+        confidence += CONFIDENCE_INDIRECT if event.mood.kind != modality.DONE else 0.0
+        rule = (
+            event.trigger.rule
+            if event.mood.kind == modality.DONE
+            else f"{event.mood.rule}+{event.trigger.rule}"
+        )
+        record = {
+            "event_id": None,
+            "mention_id": mention_id(
+                document.id,
+                sentence.index,
+                plover.plover_type,
+                actor.code if actor else None,
+                recipient.code if recipient else None,
+            ),
+            "article_id": document.id,
+            "source_name": document.source_name,
+            "url": document.url,
+            "sentence_index": sentence.index,
+            "sentence_text": sentence.text,
+            "char_start": sentence.start,
+            "char_end": sentence.end,
+            "extractor_version": self.version,
+            "rule": rule,
+            "event_date": date.date if date else None,
+            "date_precision": date.precision if date else None,
+            "date_flag": date.flag if date else None,
+            "published_at": published,
+            "ingested_at": _utc(document.ingested_at),
+            "plover_type": plover.plover_type,
+            "plover_mode": mode,
+            "plover_context": plover.context,
+            "cameo_code": code,
+            "cameo_root": code[:2],
+            "quad_class": cameo.quad_class(code),
+            "goldstein": cameo.goldstein(code),
+            "acled_event_type": acled_kind.event_type,
+            "acled_sub_event_type": acled_kind.sub_event_type,
+            "negated": event.mood.negated,
+            "confidence": round(min(confidence, 0.95), 3),
+            "location_name": place.name if place else None,
+            "country": place.country if place else None,
+            "admin1": place.admin1 if place else None,
+            "lat": place.lat if place else None,
+            "lon": place.lon if place else None,
+            "geonames_id": place.geonames_id if place else None,
+            "geo_precision": place.geo_precision if place else None,
+            "fatalities": casualties.fatalities if casualties else None,
+            "injured": casualties.injured if casualties else None,
+            "fatalities_text": casualties.text if casualties else None,
+            "doc_id": document.id,
+        }
+        for role, found in (("actor", actor), ("recipient", recipient)):
+            record[f"{role}_text"] = found.text if found else None
+            record[f"{role}_code"] = found.code if found else None
+            record[f"{role}_country"] = found.country if found else None
+            record[f"{role}_sector"] = found.sector if found else None
+        return record
+
+
+__all__ = ["Document", "Extractor", "actors", "extractor_version", "mention_id"]

@@ -1,0 +1,290 @@
+"""Trigger lexicon: verbs, phrasal forms and event nouns mapped to CAMEO codes.
+
+The lexicon is data (``data/triggers.tsv``, see its header for the pattern forms), loaded once.
+Two jobs: a cheap regular-expression *prefilter* that tells whether a raw sentence can contain a
+trigger at all (sentences that cannot are never parsed), and matching of parsed tokens to the
+most specific pattern.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+TRIGGERS_FILE = DATA_DIR / "triggers.tsv"
+CONTEXT_FILE = DATA_DIR / "trigger_context.tsv"
+
+# Irregular forms of lexicon verbs: the prefilter generates regular inflections itself.
+IRREGULAR_FORMS = {
+    "fight": ("fought",),
+    "flee": ("fled",),
+    "strike": ("struck",),
+    "meet": ("met",),
+    "hold": ("held",),
+    "take": ("took", "taken"),
+    "shoot": ("shot",),
+    "beat": ("beaten",),
+    "give": ("gave", "given"),
+    "send": ("sent",),
+    "run": ("ran",),
+    "break": ("broke", "broken"),
+    "overrun": ("overran",),
+    "withdraw": ("withdrew", "withdrawn"),
+    "pay": ("paid",),
+    "lead": ("led",),
+    "set": ("set",),
+    "go": ("went", "gone"),
+    "be": ("been", "was", "were", "is", "are"),
+    "put": ("put",),
+    "cut": ("cut",),
+    "seek": ("sought",),
+    "make": ("made",),
+    "step": ("stepped",),
+    "sign": ("signed",),
+    "bomb": ("bombed",),
+    "rally": ("rallied",),
+    "free": ("freed",),
+}
+
+# Words allowed between a phrasal verb and its particle in the prefilter ("handed the town
+# over"); the parse decides afterwards.
+PARTICLE_GAP_WORDS = 4
+
+_WORDS = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+
+VERB = "verb"
+NOUN = "noun"
+
+_VERBAL_TAGS = ("VB",)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry. ``cameo`` is None for a bare lemma that only its longer forms code."""
+
+    pattern: str
+    pos: str
+    lemma: str
+    cameo: str | None
+    mode: str | None
+    acled_sub: str | None
+    particle: str | None = None
+    obj: str | None = None
+    modifiers: tuple[str, ...] = ()
+
+    @property
+    def specificity(self) -> int:
+        return 1 + bool(self.particle) + bool(self.obj) + len(self.modifiers)
+
+    @property
+    def rule(self) -> str:
+        return f"lexicon:{self.pattern}"
+
+
+class LexiconError(ValueError):
+    """A malformed lexicon line; carries the file and line number."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+
+
+def _dash(value: str) -> str | None:
+    value = value.strip()
+    return None if value in ("", "-") else value
+
+
+def _parse(pattern: str, cameo: str, mode: str, acled: str) -> Trigger:
+    if pattern.endswith("/n"):
+        words = pattern[:-2].split()
+        return Trigger(
+            pattern, NOUN, words[-1], _dash(cameo), _dash(mode), _dash(acled),
+            modifiers=tuple(words[:-1]),
+        )  # fmt: skip
+    words = pattern.split()
+    obj = next((w[1:] for w in words if w.startswith("+")), None)
+    plain = [w for w in words[1:] if not w.startswith("+")]
+    return Trigger(
+        pattern, VERB, words[0], _dash(cameo), _dash(mode), _dash(acled),
+        particle=" ".join(plain) or None, obj=obj,
+    )  # fmt: skip
+
+
+class Lexicon:
+    """Triggers indexed by lemma, with the prefilter built from them."""
+
+    def __init__(self, triggers: list[Trigger]) -> None:
+        self.triggers = triggers
+        self._by_key: dict[tuple[str, str], list[Trigger]] = {}
+        for trigger in triggers:
+            self._by_key.setdefault((trigger.pos, trigger.lemma), []).append(trigger)
+        for found in self._by_key.values():
+            found.sort(key=lambda t: -t.specificity)
+        self._words = frozenset(self._prefilter_words())
+        self._particles = self._phrasal_particles()
+
+    @classmethod
+    @functools.cache
+    def load(cls, path: Path = TRIGGERS_FILE) -> Lexicon:
+        triggers = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != 4:
+                raise LexiconError(path, number, f"expected 4 tab-separated fields: {line!r}")
+            triggers.append(_parse(*fields))
+        return cls(triggers)
+
+    def _prefilter_words(self) -> set[str]:
+        """Inflected word forms a sentence must contain for some pattern to match."""
+        words = set()
+        for t in self.triggers:
+            if t.cameo is None:
+                continue
+            if t.obj:
+                words.update(_inflections(t.obj))
+            elif not t.particle:
+                words.update(_inflections(t.lemma))
+                words.update(IRREGULAR_FORMS.get(t.lemma, ()))
+        # "X said Y must <act>" is coded whatever the act (engine.Extractor._obligations).
+        words.update(context_words().get("obligation", ()))
+        return words
+
+    def _phrasal_particles(self) -> dict[str, frozenset[str]]:
+        """Verb form -> particles of its phrasal patterns ("forces" alone is no "force out")."""
+        out: dict[str, set[str]] = {}
+        for t in self.triggers:
+            if t.cameo is None or t.obj or not t.particle:
+                continue
+            for form in _inflections(t.lemma) | set(IRREGULAR_FORMS.get(t.lemma, ())):
+                out.setdefault(form, set()).add(t.particle.split()[0])
+        return {form: frozenset(particles) for form, particles in out.items()}
+
+    def may_contain_trigger(self, text: str) -> bool:
+        """Cheap test on raw text: False means no pattern can match this sentence."""
+        words = _WORDS.findall(text.lower())
+        if not self._words.isdisjoint(words):
+            return True
+        hyphenated = [part for word in words if "-" in word for part in word.split("-")]
+        if not self._words.isdisjoint(hyphenated):
+            return True
+        for i, word in enumerate(words):
+            particles = self._particles.get(word)
+            if particles and not particles.isdisjoint(words[i + 1 : i + 2 + PARTICLE_GAP_WORDS]):
+                return True
+        return False
+
+    def match(self, token: Token) -> Trigger | None:
+        """The most specific coding pattern this token heads, if any."""
+        if token.tag_.startswith(_VERBAL_TAGS) or token.pos_ == "VERB":
+            for trigger in self._by_key.get((VERB, token.lemma_.lower()), ()):
+                if _verb_fits(trigger, token):
+                    return trigger if trigger.cameo else None
+        if token.pos_ in ("NOUN", "PROPN"):
+            for trigger in self._nouns(token):
+                if _noun_fits(trigger, token):
+                    return trigger if trigger.cameo else None
+        return None
+
+    def _nouns(self, token: Token) -> list[Trigger]:
+        lemma = token.lemma_.lower()
+        found = self._by_key.get((NOUN, lemma)) or self._by_key.get((NOUN, token.lower_), [])
+        return found
+
+
+def _inflections(word: str) -> set[str]:
+    """Regular English forms of a verb or noun lemma ("seize" -> seizes, seized, seizing;
+    "stab" -> stabbed; "rally" -> rallies, rallied), for the prefilter."""
+    word = word.lower()
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
+    if word.endswith("e"):
+        forms.add(word[:-1] + "ing")
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms.update({word[:-1] + "ies", word[:-1] + "ied"})
+    if (
+        len(word) > 2
+        and word[-1] not in "aeiouwxy"
+        and word[-2] in "aeiou"
+        and word[-3] not in "aeiou"
+    ):
+        forms.update({word + word[-1] + "ed", word + word[-1] + "ing"})
+    return forms
+
+
+def _lemma_is(token: Token, word: str) -> bool:
+    return token.lemma_.lower() == word or token.lower_ == word
+
+
+def _verb_fits(trigger: Trigger, token: Token) -> bool:
+    children = list(token.children)
+    prep = None
+    if trigger.particle:
+        first = trigger.particle.split()[0]
+        prep = next(
+            (c for c in children if c.lower_ == first and c.dep_ in ("prt", "prep", "advmod")),
+            None,
+        )
+        if prep is None:
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if nxt is None or nxt.lower_ != first:
+                return False
+            prep = nxt
+    if trigger.obj:
+        objects = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        # "agreed to a ceasefire": the object of a preposition also names what is acted on.
+        preps = [prep] if prep is not None else [c for c in children if c.dep_ == "prep"]
+        objects += [g for p in preps for g in p.children if g.dep_ == "pobj"]
+        if not any(_object_fits(o, trigger.obj) for o in objects):
+            return False
+    return True
+
+
+def _object_fits(obj: Token, word: str) -> bool:
+    """The object or a word naming what it is ("military aid", "700 kg of medicine")."""
+    if _lemma_is(obj, word):
+        return True
+    for child in obj.children:
+        if child.dep_ in ("compound", "amod", "nmod") and _lemma_is(child, word):
+            return True
+        of = child.dep_ == "prep" and child.lower_ == "of"
+        if of and any(_lemma_is(g, word) for g in child.children if g.dep_ == "pobj"):
+            return True
+    return False
+
+
+def _noun_fits(trigger: Trigger, token: Token) -> bool:
+    if not trigger.modifiers:
+        return True
+    before = [t for t in token.doc[max(0, token.i - len(trigger.modifiers) - 1) : token.i]]
+    words = {t.lower_ for t in before} | {
+        t.lemma_.lower() for t in token.children if t.dep_ in ("compound", "amod", "nmod")
+    }
+    return all(m in words for m in trigger.modifiers)
+
+
+@functools.cache
+def context_words(path: Path = CONTEXT_FILE) -> dict[str, frozenset[str]]:
+    """Lemma -> classes of the words that change a trigger's meaning (intent, light, ...)."""
+    out: dict[str, set[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            raise LexiconError(path, number, f"expected lemma<TAB>class: {line!r}")
+        out.setdefault(fields[1].strip(), set()).add(fields[0].strip())
+    return {name: frozenset(words) for name, words in out.items()}
+
+
+def lexicon_fingerprint() -> str:
+    """Text of every data file the coding depends on, for the extractor version."""
+    return TRIGGERS_FILE.read_text(encoding="utf-8") + CONTEXT_FILE.read_text(encoding="utf-8")

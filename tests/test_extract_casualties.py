@@ -1,0 +1,84 @@
+"""Casualties: killed and injured counts from parsed sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.extract.casualties import Casualties, count_casualties, parse_number
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    return spacy.load(Settings().spacy_model)
+
+
+def _count(nlp, text: str) -> Casualties:
+    return count_casualties(next(nlp(text).sents))
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Nine rebels and four policemen were killed, while six others were wounded.", 13, 6),
+        ("The gunmen killed at least 8 farmers and injured more than 11 others.", 8, 11),
+        ("A car bomb killed a dozen shoppers at the market.", 12, None),
+        ("Dozens of students were injured when the police charged.", None, 12),
+        ("Hundreds of villagers have died since the siege began.", 100, None),
+        ("The death toll rose to 27 on Sunday.", 27, None),
+        ("Four people died and two hundred were hurt in the stampede.", 4, 200),
+        ("The blast left 6 dead and 19 injured.", 6, 19),
+        ("Tens of thousands of civilians have been killed in the war.", 10000, None),
+        ("A 31-year-old farmer was killed by a landmine.", 1, None),
+        ("The fighters burned twelve trucks and killed three drivers.", 3, None),
+    ],
+)
+def test_counts(nlp, text: str, killed: int | None, injured: int | None) -> None:
+    found = _count(nlp, text)
+    assert (found.fatalities, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Many soldiers were killed in the ambush.",
+        "A huge number of fighters were killed when jets struck their column of nine vehicles.",
+        "The rebels took 85% of the valley at a rate of 20 percent a day.",
+        "Men aged 25 and 40 were among those killed in 2016.",
+        "One third of the houses were destroyed, causing $4 million in damage.",
+    ],
+)
+def test_no_number_or_not_a_head_count_is_null(nlp, text: str) -> None:
+    found = _count(nlp, text)
+    assert (found.fatalities, found.injured, found.text) == (None, None, None)
+
+
+def test_acled_quantity_word_beside_a_percentage(nlp) -> None:
+    found = _count(nlp, "The rebels took 85% of the valley, killing scores of civilians.")
+    assert found.fatalities == 20
+
+
+def test_text_holds_the_phrase(nlp) -> None:
+    found = _count(
+        nlp, "Nine rebels and four policemen were killed, while six others were wounded."
+    )
+    assert found.text == "Nine rebels and four policemen were killed; six others were wounded"
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("thirteen", 13),
+        ("two hundred", 200),
+        ("one hundred and twenty", 120),
+        ("1,700", 1700),
+        ("a dozen", 12),
+        ("hundreds of thousands", 100000),
+        ("one third", None),
+        ("many", None),
+    ],
+)
+def test_parse_number(words: str, value: int | None) -> None:
+    assert parse_number(words.split()) == value

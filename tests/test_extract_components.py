@@ -1,0 +1,231 @@
+"""Extraction components on sentences written for these tests (never the gold files')."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire import schema
+from eventwire.config import Settings
+from eventwire.extract import acled, cameo, modality
+from eventwire.extract.actors import ActorDictionary
+from eventwire.extract.lexicon import Lexicon
+from eventwire.extract.roles import phrase, verb_roles
+from eventwire.extract.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from eventwire.extract.nlp import load_pipeline
+
+    return load_pipeline(Settings())
+
+
+@pytest.fixture(scope="module")
+def actors() -> ActorDictionary:
+    return ActorDictionary.load(Settings())
+
+
+def _token(doc, word: str):
+    return next(t for t in doc if t.text == word)
+
+
+# --- sentences
+
+
+def test_sentences_keep_offsets_and_abbreviations() -> None:
+    text = (
+        "Lt. Gen. Omar Said spoke in Kano.  The U.S. Embassy closed.\n"
+        "Rebels fled. “We won,” he said."
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Lt. Gen. Omar Said spoke in Kano.",
+        "The U.S. Embassy closed.",
+        "Rebels fled.",
+        "“We won,” he said.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert [s.index for s in sentences] == [0, 1, 2, 3]
+
+
+def test_related_headlines_and_footer_are_junk() -> None:
+    text = (
+        "Police arrested four men in Lagos.\n"
+        "Army storms rebel camp in the northGMT 07:15 2019 Monday ,14 October\n"
+        "Troops seize border townCopyright lines follow here\n"
+        "All rights reserved to Example Media 2020 ©\n"
+    )
+    junk = [s.junk for s in split_sentences(text)]
+    assert junk == [False, True, True, True]
+
+
+# --- lexicon
+
+
+def test_prefilter_rejects_sentences_without_trigger_words() -> None:
+    lexicon = Lexicon.load()
+    assert lexicon.may_contain_trigger("Gunmen ambushed a convoy.")
+    assert lexicon.may_contain_trigger("The soldiers fought back.")  # irregular past
+    assert not lexicon.may_contain_trigger("The weather was pleasant in the valley today.")
+
+
+def test_most_specific_pattern_wins(nlp) -> None:
+    lexicon = Lexicon.load()
+    doc = nlp("The two ministers held talks in Oslo.")
+    assert lexicon.match(_token(doc, "held")).pattern == "hold +talk"
+    doc = nlp("The farmers held a picnic.")
+    assert lexicon.match(_token(doc, "held")) is None
+
+
+def test_noun_pattern_needs_its_modifier(nlp) -> None:
+    lexicon = Lexicon.load()
+    doc = nlp("Jets carried out an air strike on the depot.")
+    assert lexicon.match(_token(doc, "strike")).cameo == "195"
+    doc = nlp("The dockers began a strike on Monday.")
+    assert lexicon.match(_token(doc, "strike")) is None
+
+
+# --- CAMEO -> PLOVER, quad class, Goldstein, ACLED
+
+
+@pytest.mark.parametrize(
+    ("code", "plover", "quad"),
+    [("190", "ASSAULT", 4), ("0874", "RETREAT", 2), ("036", "AGREE", 1), ("173", "COERCE", 4),
+     ("023", "REQUEST", 1), ("1384", "THREATEN", 3), ("141", "PROTEST", 4)],
+)  # fmt: skip
+def test_cameo_to_plover(code: str, plover: str, quad: int) -> None:
+    assert cameo.to_plover(code).plover_type == plover
+    assert cameo.quad_class(code) == quad
+    assert -10.0 <= cameo.goldstein(code) <= 10.0
+
+
+def test_statements_are_not_plover_events() -> None:
+    assert cameo.to_plover("010") is None
+
+
+def test_every_table_mode_is_in_the_schema_vocabulary() -> None:
+    modes = {row.mode for row in cameo.plover_table().values() if row.mode}
+    assert modes <= schema.PLOVER_MODES
+
+
+def test_every_lexicon_code_maps_to_plover_and_a_known_acled_sub_type() -> None:
+    subs = {s for group in schema.ACLED_SUB_EVENT_TYPES.values() for s in group}
+    for trigger in Lexicon.load().triggers:
+        if trigger.cameo:
+            assert cameo.to_plover(trigger.cameo) is not None, trigger.pattern
+        assert trigger.acled_sub is None or trigger.acled_sub in subs, trigger.pattern
+        assert trigger.mode is None or trigger.mode in schema.PLOVER_MODES, trigger.pattern
+
+
+@pytest.mark.parametrize(
+    ("plover", "code", "actor", "recipient", "sub"),
+    [
+        ("ASSAULT", "195", "MIL", "REB", "Air/drone strike"),
+        ("ASSAULT", "190", "REB", "MIL", "Armed clash"),
+        ("ASSAULT", "190", "REB", "CVL", "Attack"),
+        ("ASSAULT", "1831", None, None, "Suicide bomb"),
+        ("COERCE", "192", "MIL", "REB", "Government regains territory"),
+        ("COERCE", "192", "REB", "MIL", "Non-state actor overtakes territory"),
+        ("COERCE", "173", "COP", "OPP", "Arrests"),
+        ("ASSAULT", "175", "COP", "OPP", "Excessive force against protesters"),
+        ("PROTEST", "145", "OPP", None, "Violent demonstration"),
+        ("PROTEST", "141", "OPP", None, "Peaceful protest"),
+    ],
+)
+def test_acled_types(plover, code, actor, recipient, sub) -> None:
+    found = acled.acled_type(plover, code, actor, recipient)
+    assert found.sub_event_type == sub
+    assert sub in schema.ACLED_SUB_EVENT_TYPES[found.event_type]
+
+
+def test_acled_codes_nothing_outside_its_types() -> None:
+    assert acled.acled_type("CONSULT", "040", "GOV", "GOV") == acled.NONE
+
+
+# --- actors
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "code"),
+    [
+        ("Iraqi troops entered the town.", "troops", "IRQMIL"),
+        ("Kenyan police arrested him.", "police", "KENCOP"),
+        ("The Peshmerga withdrew.", "Peshmerga", "IRQMIL"),
+        ("Militants of the Islamic State fled.", "Militants", "IMGMUSISI"),
+        ("Prime Minister Ali Hassan of Somalia resigned.", "Hassan", "SOMGOV"),
+        ("Nairobi protested the decision.", "Nairobi", "KENGOV"),
+        ("Unknown gunmen opened fire.", "gunmen", "---REB"),
+        ("Pro-Russia separatists advanced.", "separatists", "---SEP"),
+    ],
+)
+def test_actor_codes(nlp, actors, sentence: str, word: str, code: str) -> None:
+    doc = nlp(sentence)
+    head = _token(doc, word)
+    assert actors.resolve(phrase(head), head).code == code
+
+
+def test_a_phrase_without_actor_words_is_no_actor(nlp, actors) -> None:
+    doc = nlp("The weather turned cold.")
+    head = _token(doc, "weather")
+    assert actors.resolve(phrase(head), head) is None
+
+
+# --- roles and modality
+
+
+def test_passive_agent_is_the_actor(nlp) -> None:
+    doc = nlp("The convoy was ambushed by Chadian rebels.")
+    roles = verb_roles(_token(doc, "ambushed"))
+    assert [t.text for t in roles.actors] == ["rebels"]
+    assert [t.text for t in roles.recipients] == ["convoy"]
+
+
+def test_coordinated_actors_are_separate(nlp) -> None:
+    doc = nlp("Chile and Peru signed a treaty.")
+    roles = verb_roles(_token(doc, "signed"))
+    assert [t.text for t in roles.actors] == ["Chile", "Peru"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "kind", "negated"),
+    [
+        ("The army did not attack the village.", "attack", modality.DONE, True),
+        ("The rebels threatened to attack the village.", "attack", modality.THREAT, False),
+        ("The minister promised to release the prisoners.", "release", modality.INTENT, False),
+        ("The army will withdraw from the town.", "withdraw", modality.INTENT, False),
+        ("The army could attack the village.", "attack", modality.HYPOTHETICAL, False),
+        (
+            "If the army attacked the village, the rebels would flee.",
+            "attacked",
+            modality.HYPOTHETICAL,
+            False,
+        ),
+        ("The union urged the government to negotiate.", "negotiate", modality.REQUEST, False),
+        ("The party refused to negotiate.", "negotiate", modality.REFUSE, False),
+        ("The jets managed to strike the depot.", "strike", modality.DONE, False),
+    ],
+)
+def test_modality(nlp, sentence: str, word: str, kind: str, negated: bool) -> None:
+    mood = modality.modality_of(_token(nlp(sentence), word))
+    assert (mood.kind, mood.negated) == (kind, negated)
+
+
+# --- optional Phoenix-format dictionaries (a file in their format, written here)
+
+
+def test_phoenix_format_dictionary(tmp_path) -> None:
+    from eventwire.extract.dictionaries import PhoenixDictionaries
+
+    (tmp_path / "Phoenix.Countries.actors.txt").write_text(
+        "JOHN_QUINCY_EXAMPLE_  # a made-up leader\n"
+        "+PRESIDENT_EXAMPLE_\n"
+        "\t[ATLGOV 900101-991231]\n"
+        "\t[ATLELI >991231]\n"
+        "FREEDONIA_ARMY_\t[FRDMIL]\n",
+        encoding="utf-8",
+    )
+    found = PhoenixDictionaries.load(tmp_path)
+    assert found.lookup("President Example said")[0] == "ATLELI"
+    assert found.lookup("John Quincy Example")[0] == "ATLELI"
+    assert found.lookup("the Freedonia army") == ("FRDMIL", None, "MIL")
+    assert found.lookup("nobody here") is None

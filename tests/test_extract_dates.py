@@ -1,0 +1,87 @@
+"""Dates: expressions resolved against the publication date, precision and flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.extract.dates import HISTORICAL_AFTER_DAYS, resolve_event_date, resolve_expression
+
+PUBLISHED = dt.datetime(2019, 3, 14, 8, 30, tzinfo=dt.UTC)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    return spacy.load(Settings().spacy_model)
+
+
+def _resolve(nlp, text: str, trigger: str):
+    sent = next(nlp(text).sents)
+    return resolve_event_date(sent, next(t for t in sent if t.text == trigger), PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on Thursday", (dt.date(2019, 3, 14), "day")),
+        ("Monday", (dt.date(2019, 3, 11), "day")),
+        ("yesterday", (dt.date(2019, 3, 13), "day")),
+        ("last week", (dt.date(2019, 3, 7), "day")),
+        ("late February", (dt.date(2019, 2, 1), "month")),
+        ("in mid-December", (dt.date(2018, 12, 1), "month")),
+        ("March 2", (dt.date(2019, 3, 2), "day")),
+        ("2 March 2018", (dt.date(2018, 3, 2), "day")),
+        ("November 30", (dt.date(2018, 11, 30), "day")),
+        ("in 2011", (dt.date(2011, 1, 1), "year")),
+        ("last month", (dt.date(2019, 2, 1), "month")),
+        ("four days ago", (dt.date(2019, 3, 10), "day")),
+    ],
+)
+def test_expressions_resolve_against_publication(text: str, expected: tuple) -> None:
+    assert resolve_expression(text, PUBLISHED.date()) == expected
+
+
+def test_non_dates_do_not_resolve() -> None:
+    assert resolve_expression("the coming few hours", PUBLISHED.date()) is None
+    assert resolve_expression("", PUBLISHED.date()) is None
+
+
+def test_weekday_in_future_tense_is_the_next_one(nlp) -> None:
+    found = _resolve(nlp, "The two leaders will meet on Tuesday in Oslo.", "meet")
+    assert (found.date, found.flag) == (dt.date(2019, 3, 19), "future")
+
+
+def test_sentence_without_date_is_the_publication_day(nlp) -> None:
+    found = _resolve(nlp, "Rebels shelled the market.", "shelled")
+    assert (found.date, found.precision, found.flag, found.text) == (
+        PUBLISHED.date(), "day", "reported", None,
+    )  # fmt: skip
+
+
+def test_planned_event_without_date_is_flagged_future(nlp) -> None:
+    found = _resolve(nlp, "The army plans to storm the city.", "storm")
+    assert found.flag == "future"
+
+
+def test_old_events_are_historical(nlp) -> None:
+    found = _resolve(nlp, "The militia first seized the dam in 2015.", "seized")
+    assert (found.date, found.precision, found.flag) == (dt.date(2015, 1, 1), "year", "historical")
+    days = (PUBLISHED.date() - dt.date(2019, 1, 31)).days
+    assert days > HISTORICAL_AFTER_DAYS
+    january = _resolve(nlp, "Students protested in January.", "protested")
+    assert (january.precision, january.flag) == ("month", "historical")
+
+
+def test_recent_month_is_reported(nlp) -> None:
+    found = _resolve(nlp, "Troops withdrew from the border in late February.", "withdrew")
+    assert (found.date, found.precision, found.flag) == (dt.date(2019, 2, 1), "month", "reported")
+
+
+def test_date_of_the_trigger_clause_wins(nlp) -> None:
+    text = "The minister said on Wednesday that police arrested the suspects on Monday."
+    found = _resolve(nlp, text, "arrested")
+    assert (found.date, found.text) == (dt.date(2019, 3, 11), "on Monday")

@@ -1,0 +1,227 @@
+"""The extraction engine end to end, on documents written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eventwire import schema
+from eventwire.config import Settings
+from eventwire.extract.engine import Document, Extractor, extractor_version, mention_id
+
+PUBLISHED = dt.datetime(2021, 6, 10, 8, 0, tzinfo=dt.UTC)  # a Thursday
+COLUMNS = {f.name for f in schema.MENTIONS} - {"schema_version"}
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Settings())
+
+
+def _extract(
+    extractor: Extractor, text: str, published: dt.datetime | None = PUBLISHED
+) -> list[dict]:
+    return list(extractor.extract([Document(id="doc-1", text=text, published=published)]))
+
+
+def _types(mentions: list[dict]) -> set[str]:
+    return {m["plover_type"] for m in mentions if not m["negated"]}
+
+
+def test_record_has_every_mention_column_and_provenance(extractor) -> None:
+    text = "Weather report first.\nSomali troops attacked an al-Shabaab camp in Kismayo on Tuesday."
+    [mention] = _extract(extractor, text)
+    assert set(mention) == COLUMNS | {"doc_id"}
+    assert mention["event_id"] is None
+    assert mention["doc_id"] == mention["article_id"] == "doc-1"
+    assert text[mention["char_start"] : mention["char_end"]] == mention["sentence_text"]
+    assert mention["sentence_index"] == 1
+    assert mention["rule"] == "lexicon:attack"
+    assert mention["extractor_version"] == extractor_version()
+    assert (mention["plover_type"], mention["cameo_root"], mention["quad_class"]) == (
+        "ASSAULT",
+        "19",
+        4,
+    )
+    assert mention["actor_code"] == "SOMMIL" and mention["recipient_code"] == "SOMREB"
+    assert mention["acled_event_type"] == "Battles"
+    assert mention["event_date"] == dt.date(2021, 6, 8)
+    assert mention["location_name"] == "Kismayo" and mention["country"] == "SOM"
+    expected = mention_id("doc-1", 1, "ASSAULT", "SOMMIL", "SOMREB")
+    assert mention["mention_id"] == expected and len(expected) == 16
+
+
+def test_sentences_without_triggers_produce_nothing(extractor) -> None:
+    assert _extract(extractor, "The weather was mild. Markets were calm in the capital.") == []
+
+
+def test_passive_voice_gives_the_agent_as_actor(extractor) -> None:
+    [m] = _extract(extractor, "A police post was attacked by Malian gunmen near Gao.")
+    assert (m["actor_code"], m["recipient_sector"]) == ("MLIREB", "COP")
+
+
+def test_coordinated_actors_give_one_mention_each(extractor) -> None:
+    mentions = _extract(extractor, "Chile and Argentina signed a trade agreement on Monday.")
+    assert {m["actor_code"] for m in mentions} == {"CHL", "ARG"}
+    assert _types(mentions) == {"SUPPORT"}
+    assert len({m["mention_id"] for m in mentions}) == 2
+
+
+def test_negation_is_flagged(extractor) -> None:
+    [m] = _extract(extractor, "Ugandan troops did not attack the village, officials said.")
+    assert m["negated"] and m["plover_type"] == "ASSAULT"
+
+
+def test_threat_is_coded_as_threaten_not_as_the_act(extractor) -> None:
+    mentions = _extract(extractor, "The rebel commander threatened to attack Goma.")
+    assert _types(mentions) == {"THREATEN"}
+
+
+def test_promise_is_an_intent_not_the_act(extractor) -> None:
+    mentions = _extract(extractor, "The minister promised to release the detained journalists.")
+    assert _types(mentions) == {"AGREE"}
+    assert all(m["date_flag"] == "future" or m["plover_type"] == "AGREE" for m in mentions)
+
+
+def test_hypothetical_is_dropped(extractor) -> None:
+    assert _extract(extractor, "The army could attack the town if talks fail.") == []
+
+
+def test_refusal_is_reject(extractor) -> None:
+    assert _types(_extract(extractor, "The opposition refused to negotiate with the junta.")) == {
+        "REJECT"
+    }
+
+
+def test_casualties_and_aircraft(extractor) -> None:
+    text = "Nigerian fighter jets bombed a Boko Haram camp near Maiduguri, killing 12 militants."
+    [m] = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert (m["cameo_code"], m["plover_mode"]) == ("195", "aerial")
+    assert m["acled_sub_event_type"] == "Air/drone strike"
+    assert m["fatalities"] == 12 and m["injured"] is None
+
+
+def test_follow_up_sentence_takes_the_town_before(extractor) -> None:
+    text = "Fighting broke out in Kismayo on Monday. Seven soldiers were killed."
+    killed = [m for m in _extract(extractor, text) if m["sentence_index"] == 1]
+    assert killed and killed[0]["location_name"] == "Kismayo"
+    assert killed[0]["fatalities"] == 7
+
+
+def test_related_headline_junk_is_never_coded(extractor) -> None:
+    text = (
+        "Officials met in Accra.\n"
+        "Rebels seize key town in the northGMT 06:10 2019 Friday ,11 October\n"
+        "Army kills 40 insurgentsGMT 05:00 2019 Thursday ,10 October\n"
+    )
+    assert all(m["sentence_index"] == 0 for m in _extract(extractor, text))
+
+
+def test_no_publication_date_gives_no_event_date(extractor) -> None:
+    [m] = _extract(extractor, "Kenyan police arrested two suspects in Mombasa.", published=None)
+    assert m["event_date"] is None and m["plover_type"] == "COERCE"
+    assert m["acled_sub_event_type"] == "Arrests"
+
+
+def test_documents_are_batched_and_keep_their_ids(extractor) -> None:
+    docs = [
+        Document(id=f"d{i}", text=f"Police arrested {i + 2} protesters in Lima.") for i in range(5)
+    ]
+    mentions = list(extractor.extract(docs, batch_size=2))
+    assert [m["doc_id"] for m in mentions] == [f"d{i}" for i in range(5)]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=400))
+def test_arbitrary_unicode_never_crashes(extractor, text: str) -> None:
+    for m in extractor.extract([Document(id="x", text=text, published=PUBLISHED)]):
+        assert text[m["char_start"] : m["char_end"]] == m["sentence_text"]
+        assert m["plover_type"] in schema.PLOVER_TYPES
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(["Rebels attacked", "the base", "near Gao.", "\n", "GMT", "ÿ", "Police"]),
+        max_size=30,
+    )
+)
+def test_trigger_heavy_noise_never_crashes(extractor, words: list[str]) -> None:
+    text = " ".join(words)
+    for m in extractor.extract([Document(id="x", text=text, published=PUBLISHED)]):
+        assert text[m["char_start"] : m["char_end"]] == m["sentence_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "plover", "cameo", "acled_sub"),
+    [
+        (
+            "Demonstrators clashed with police in Dakar on Friday.",
+            "PROTEST",
+            "145",
+            "Violent demonstration",
+        ),
+        (
+            "Riot police fired tear gas at protesters in Quito.",
+            "ASSAULT",
+            "175",
+            "Excessive force against protesters",
+        ),
+        (
+            "Rebels overran an army outpost near Kidal.",
+            "COERCE",
+            "192",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_who_fights_whom_decides_the_coding(extractor, text, plover, cameo, acled_sub) -> None:
+    found = {
+        (m["plover_type"], m["cameo_code"], m["acled_sub_event_type"])
+        for m in _extract(extractor, text)
+    }
+    assert (plover, cameo, acled_sub) in found
+
+
+def test_a_state_claiming_an_attack_also_accuses(extractor) -> None:
+    mentions = _extract(
+        extractor, "Armenia claimed that Azerbaijani troops had shelled its border posts."
+    )
+    accusations = [m for m in mentions if m["plover_type"] == "ACCUSE"]
+    assert _types(mentions) == {"ASSAULT", "ACCUSE"}
+    assert (accusations[0]["actor_code"], accusations[0]["recipient_code"]) == ("ARM", "AZEMIL")
+
+
+def test_said_must_is_a_demand_on_the_other_party(extractor) -> None:
+    [m] = _extract(extractor, "Norway said Sweden must explain the decision.")
+    assert (m["plover_type"], m["actor_code"], m["recipient_code"]) == ("REQUEST", "NOR", "SWE")
+
+
+def test_receiving_from_makes_the_giver_the_actor(extractor) -> None:
+    [m] = _extract(extractor, "Malian soldiers received weapons from Russia.")
+    assert (m["plover_type"], m["actor_code"], m["recipient_code"]) == ("AID", "RUS", "MLIMIL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials visited the besieged town of Marawi.",  # participle as adjective
+        "Aid reached refugees fleeing the fighting.",  # clause on a noun
+        "The mayor accused the militia of attacking the market.",  # the alleged act
+        "Markets reopened after the army had shelled the district.",  # background clause
+    ],
+)
+def test_descriptions_and_allegations_are_not_events(extractor, text: str) -> None:
+    assert not {"ASSAULT", "COERCE", "RETREAT", "AID"} & _types(_extract(extractor, text))
+
+
+def test_extraction_is_deterministic(extractor) -> None:
+    text = "Sudanese troops attacked a rebel base near Kadugli, killing 14 fighters."
+    assert _extract(extractor, text) == _extract(extractor, text)

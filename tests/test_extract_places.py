@@ -1,0 +1,191 @@
+"""Places: name keys, gazetteer look-ups, mentions, article countries and event location."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.extract import places
+from eventwire.extract.places import Gazetteer, article_countries, locate_event, name_key
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load(Settings())
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    return spacy.load(Settings().spacy_model)
+
+
+def _locate(nlp, gazetteer, text: str, trigger: str, countries: Counter | None = None):
+    doc = nlp(text)
+    sent = next(doc.sents)
+    token = next(t for t in sent if t.text == trigger)
+    return locate_event(sent, token, gazetteer, countries or Counter({"IRQ": 5}))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Al Qa'im", "Qaim"),
+        ("al-Qā’im", "Qaim"),
+        ("Al Hawijah", "Hawija"),
+        ("Abu Kamal", "BuKamal"),
+        ("Albu Kamal", "al-Bukamal"),
+        ("Tall ‘Afar", "Tal Afar"),
+        ("Ar Raqqah", "Raqqa"),
+    ],
+)
+def test_name_key_folds_transliteration_variants(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+def test_name_key_keeps_different_places_apart() -> None:
+    assert name_key("Mosul") != name_key("Basra")
+    assert name_key("بغداد") == ""
+
+
+def test_lookup_finds_variants_and_ranks_by_population(gazetteer: Gazetteer) -> None:
+    qaim = gazetteer.lookup("Qaim")[0]
+    assert (qaim.country, qaim.admin1, qaim.geonames_id) == ("IRQ", "Anbar", 92138)
+    assert gazetteer.lookup("Hawija")[0].country == "IRQ"
+    assert gazetteer.lookup("BuKamal")[0].country == "SYR"
+    kirkuk = gazetteer.lookup("Kirkuk")
+    assert kirkuk[0].geo_precision == 1 and kirkuk[0].geonames_id is not None
+
+
+def test_supplement_and_aliases_are_in_the_index(gazetteer: Gazetteer) -> None:
+    zummar = gazetteer.lookup("Zummar")[0]
+    assert (zummar.country, zummar.admin1, zummar.geo_precision) == ("IRQ", "Ninawa", 1)
+    assert gazetteer.lookup("Faysh Khabur")[0].admin1 == "Dahuk"
+    assert gazetteer.lookup("U.S.")[0].country == "USA"
+    nineveh = gazetteer.lookup("Nineveh")[0]
+    assert (nineveh.name, nineveh.geo_precision) == ("Ninawa", 3)
+
+
+def test_countries_and_regions_have_region_precision(gazetteer: Gazetteer) -> None:
+    iraq = gazetteer.lookup("Iraq")[0]
+    assert (iraq.country, iraq.geo_precision, iraq.admin1) == ("IRQ", 3, None)
+    anbar = gazetteer.lookup("Anbar")[0]
+    assert (anbar.country, anbar.geo_precision) == ("IRQ", 3)
+    assert gazetteer.country("SYR").name == "Syria"
+
+
+def test_find_mentions_skips_people_and_common_words(gazetteer: Gazetteer) -> None:
+    text = (
+        "Federal Police said on Thursday that Gen. Abdul Illah visited Baghdad. "
+        "In the end, units moved to Hit and Rawa."
+    )
+    found = [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
+    assert found == ["Baghdad", "Hit", "Rawa"]
+
+
+def test_find_mentions_takes_the_longest_name(gazetteer: Gazetteer) -> None:
+    text = "Fighting spread from Deir ez-Zor to Tal Afar and the Kurdistan Region."
+    found = [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
+    assert found == ["Deir ez-Zor", "Tal Afar", "Kurdistan Region"]
+
+
+def test_article_countries_resolves_ambiguous_towns_toward_the_article(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Iraqi forces advanced from Ramadi toward Rawa. Iraq says Anbar is nearly cleared."
+    counts = article_countries(gazetteer, text)
+    assert counts.most_common(1)[0][0] == "IRQ"
+    assert set(counts) == {"IRQ"}
+
+
+def test_locate_in_town_is_town_precision(nlp, gazetteer) -> None:
+    place = _locate(nlp, gazetteer, "Special forces were deployed in Zummar overnight.", "deployed")
+    assert (place.name, place.geo_precision) == ("Zummar", 1)
+
+
+def test_locate_near_and_direction_give_precision_two(nlp, gazetteer) -> None:
+    near = _locate(nlp, gazetteer, "Gunmen ambushed a patrol near Qaim on Monday.", "ambushed")
+    assert (near.geonames_id, near.geo_precision) == (92138, 2)
+    west = _locate(nlp, gazetteer, "A roadside bomb exploded west of Mosul.", "exploded")
+    assert (west.name, west.geo_precision) == ("Mosul", 2)
+
+
+def test_locate_prefers_the_town_over_its_region(nlp, gazetteer) -> None:
+    text = "Troops recaptured the town of Rawa, west of Anbar, after heavy fighting."
+    place = _locate(nlp, gazetteer, text, "recaptured")
+    assert (place.country, place.geo_precision) == ("IRQ", 1)
+    assert place.name.startswith("R")
+
+
+def test_locate_skips_a_place_used_as_actor(nlp, gazetteer) -> None:
+    text = "Erbil rejected the offer during talks in Baghdad."
+    place = _locate(nlp, gazetteer, text, "rejected")
+    assert place.name == "Baghdad"
+    mentions = places.sentence_places(next(nlp(text).sents), gazetteer, Counter())
+    assert (mentions[0].text, mentions[0].relation) == ("Erbil", places.REL_SUBJECT)
+
+
+def test_locate_falls_back_to_the_article_country(nlp, gazetteer) -> None:
+    place = _locate(nlp, gazetteer, "Militants fled overnight.", "fled", Counter({"SYR": 3}))
+    assert (place.country, place.geo_precision) == ("SYR", 3)
+    doc = nlp("Militants fled overnight.")
+    assert locate_event(next(doc.sents), doc[1], gazetteer, Counter()) is None
+
+
+def test_province_after_a_name_reads_the_region(nlp, gazetteer) -> None:
+    place = _locate(nlp, gazetteer, "Troops took over Kirkuk province in October.", "took")
+    assert (place.geo_precision, place.geonames_id) == (3, None)
+
+
+DUMP_ROWS = [
+    # geonameid, name, asciiname, alternates, lat, lon, class, code, cc, cc2, admin1 ... tz, mod
+    ["9900001", "Tall Qasr Fictional", "Tall Qasr Fictional", "Tel Kasr,Tal Qasr", "36.5",
+     "42.1", "P", "PPL", "IQ", "", "15", "", "", "", "120", "", "300", "Asia/Baghdad",
+     "2020-01-01"],
+    ["9900002", "Muhafazat Fictional", "Muhafazat Fictional", "", "36.0", "42.0", "A", "ADM1",
+     "IQ", "", "15", "", "", "", "0", "", "300", "Asia/Baghdad", "2020-01-01"],
+    ["9900003", "Some Wadi", "Some Wadi", "", "36.0", "42.0", "H", "WAD", "IQ", "", "15", "",
+     "", "", "0", "", "300", "Asia/Baghdad", "2020-01-01"],
+]  # fmt: skip
+
+
+def test_geonames_dump_extends_the_index(tmp_path: Path) -> None:
+    dump = tmp_path / "IQ.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP_ROWS) + "\n", encoding="utf-8")
+    settings = Settings(cache_dir=tmp_path / "cache")
+    assert places.load_geonames_dump(dump, settings) == 2
+    started = time.perf_counter()
+    gazetteer = Gazetteer.load(settings)
+    cold = time.perf_counter() - started
+    found = gazetteer.lookup("Tal Qasr")
+    assert [(p.geonames_id, p.country, p.admin1) for p in found] == [
+        (9900001, "IRQ", "Muhafazat Fictional")
+    ]
+    assert gazetteer.lookup("Some Wadi") == []
+    places._load_cached.cache_clear()
+    started = time.perf_counter()
+    Gazetteer.load(settings)
+    warm = time.perf_counter() - started
+    assert warm < cold
+
+
+def test_bad_dump_line_names_file_and_line(tmp_path: Path) -> None:
+    dump = tmp_path / "XX.txt"
+    dump.write_text("1\tonly three\tcolumns\n", encoding="utf-8")
+    with pytest.raises(places.GazetteerError) as err:
+        places.load_geonames_dump(dump, Settings(cache_dir=tmp_path))
+    assert (err.value.path, err.value.line) == (dump, 1)
+
+
+def test_follow_up_sentence_takes_the_previous_town(nlp, gazetteer) -> None:
+    doc = nlp("Heavy clashes broke out in Sinjar on Monday. Nine fighters were killed.")
+    sent = list(doc.sents)[1]
+    trigger = next(t for t in sent if t.text == "killed")
+    place = locate_event(sent, trigger, gazetteer, Counter({"IRQ": 4}))
+    assert (place.country, place.geo_precision) == ("IRQ", 1)
+    assert place.name.startswith("Sinj")
