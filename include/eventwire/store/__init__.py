@@ -1,0 +1,1 @@
+"""Store: partitioned Parquet on disk or S3, event merging, compaction, DuckDB views, reports."""

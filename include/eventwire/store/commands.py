@@ -1,0 +1,171 @@
+"""``eventwire query``, ``eventwire report`` and ``eventwire summary``: the store for analysts.
+
+The data root is ``Settings.from_env()``'s (``EVENTWIRE_DATA_ROOT``, S3 credentials from the
+standard ``AWS_*`` variables); ``--data-root`` overrides it. A failure a user can act on (bad
+SQL, unreadable root) is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from eventwire.config import Settings
+from eventwire.fs import DataRoot
+
+EXIT_FAILED = 2
+# Widest cell `query` prints in table form; longer text (sentences, payloads) is cut with "…".
+MAX_CELL = 60
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    query = subparsers.add_parser(
+        "query",
+        help="run SQL over the datasets (views: articles, mentions, events, quarantine, ...)",
+        description="Run DuckDB SQL over views articles, mentions, events, quarantine, quality "
+        "and deletions on the data root.",
+    )
+    query.add_argument("sql")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _add_root(query)
+    query.set_defaults(handler=run_query)
+    report = subparsers.add_parser(
+        "report",
+        help="write PNG plots and an HTML page of events since a date",
+        description="Plots of daily events by PLOVER type, fatalities by country and a map.",
+    )
+    report.add_argument("--since", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
+    report.add_argument("--out", required=True, type=Path, metavar="DIR")
+    _add_root(report)
+    report.set_defaults(handler=run_report)
+    summary = subparsers.add_parser(
+        "summary",
+        help="print what the pipeline's runs did (feeds, articles, events, quarantine, checks)",
+        description="Summarise the run manifests and datasets of the data root.",
+    )
+    _add_root(summary)
+    summary.set_defaults(handler=run_summary)
+
+
+def _add_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-root", help="local folder or s3://bucket/prefix")
+
+
+def data_root(args: argparse.Namespace) -> DataRoot:
+    settings = Settings.from_env()
+    return DataRoot(args.data_root or settings.data_root, settings.s3)
+
+
+def run_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from eventwire.store.views import connect
+
+    try:
+        cursor = connect(data_root(args)).execute(args.sql)
+    except duckdb.Error as error:
+        print(f"eventwire query: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    names = [column[0] for column in cursor.description or []]
+    rows = cursor.fetchall()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    elif args.format == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(names, row, strict=True)), default=_jsonable))
+    else:
+        print(format_table(names, rows))
+    return 0
+
+
+def format_table(names: list[str], rows: list[tuple]) -> str:
+    """A plain aligned text table with a row count, like DuckDB's own shell."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(names)]
+    line = "  ".join("-" * width for width in widths)
+    out = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), line]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from eventwire.store.report import write_report
+
+    report = write_report(data_root(args), args.since, args.out)
+    print(f"{report.events} events; wrote {report.page}")
+    for plot in report.plots:
+        print(f"  {plot}")
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    print(summarise(data_root(args)))
+    return 0
+
+
+def summarise(root: DataRoot) -> str:
+    """The make-run summary: manifests for what runs did, datasets for what is there now."""
+    from eventwire.store.manifest import read_manifests
+    from eventwire.store.views import connect
+
+    ingest = read_manifests(root, "ingest")
+    events = read_manifests(root, "events")
+    outcomes = sum((Counter(item.get("outcomes", {})) for item in ingest), Counter())
+    connection = connect(root)
+    by_type = connection.execute(
+        """SELECT CAST(plover_type AS VARCHAR), count(*) FROM events
+        WHERE event_id NOT IN (SELECT event_id FROM deletions) GROUP BY ALL ORDER BY 2 DESC, 1"""
+    ).fetchall()
+    by_stage = connection.execute(
+        "SELECT CAST(stage AS VARCHAR), count(*) FROM quarantine GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    suites = connection.execute(
+        """WITH latest AS (
+            SELECT CAST(suite AS VARCHAR) AS suite, run_id, success, severity, data_interval_end,
+                   max(data_interval_end) OVER (PARTITION BY suite) AS newest
+            FROM quality)
+        SELECT suite, count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success),
+               count(*) FILTER (WHERE NOT success AND CAST(severity AS VARCHAR) = 'critical')
+        FROM latest WHERE data_interval_end = newest GROUP BY ALL ORDER BY 1"""
+    ).fetchall()
+    connection.close()
+    lines = [
+        f"data root: {root.url}",
+        f"runs: {len(ingest)} ingest, {len(events)} events",
+        f"feeds read: {sum(item.get('feeds', 0) for item in ingest)}",
+        f"feed entries: {outcomes.get('entries', 0)}",
+        f"articles kept: {sum(item.get('articles', 0) for item in ingest)}",
+        f"duplicates dropped: {sum(n for k, n in outcomes.items() if 'duplicate' in k)}",
+        f"mentions coded: {sum(item.get('mentions', 0) for item in events)}",
+        "events by PLOVER type: " + (", ".join(f"{name} {n}" for name, n in by_type) or "none"),
+        "rows quarantined by stage: "
+        + (", ".join(f"{name} {n}" for name, n in by_stage) or "none"),
+        "validation (latest run per suite):",
+        *[
+            f"  {suite}: {'FAIL' if critical else 'pass'} ({ok} met, {bad} unmet, "
+            f"{critical} critical)"
+            for suite, ok, bad, critical in suites
+        ],
+        "Parquet files written by the latest runs:",
+        *[f"  {path}" for item in (ingest[-1:] + events[-1:]) for path in item.get("files", [])],
+    ]
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    text = "NULL" if value is None else str(value)
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,74 @@
+"""DuckDB views over the data root: ``articles``, ``mentions``, ``events``, ``quarantine``,
+``quality`` and ``deletions``.
+
+Each view reads the explicit list of visible files (``parquet.list_files``) rather than a glob,
+so temporary files and files hidden by a compaction marker never reach a query, and the view is
+a consistent snapshot of the moment it was opened. On S3 the data root's fsspec filesystem is
+registered with DuckDB: its own ``httpfs`` extension would have to be downloaded, which locked-
+down servers (and this one) cannot do. A dataset without files is an empty view with the
+schema's columns, so queries written for a full store run on a new one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from eventwire import schema
+from eventwire.fs import DataRoot
+from eventwire.store import parquet
+
+VIEWS = ("articles", "mentions", "events", "quarantine", "quality", "deletions")
+_HIVE_TYPES = {"dt": "DATE", "stage": "VARCHAR"}
+_SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.bool_(): "BOOLEAN",
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float32(): "FLOAT",
+    pa.float64(): "DOUBLE",
+    pa.date32(): "DATE",
+}
+
+
+def connect(root: DataRoot) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    if root.is_remote:
+        connection.register_filesystem(root.fs)
+    for name in VIEWS:
+        files = [
+            ("s3://" if root.is_remote else "") + path for path in parquet.list_files(root, name)
+        ]
+        if files:
+            hive = ", ".join(f"'{c}': '{_HIVE_TYPES[c]}'" for c in schema.PARTITIONS[name])
+            connection.execute(
+                f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)}, "
+                f"hive_partitioning = true, union_by_name = true, hive_types = {{{hive}}})"
+            )
+        else:
+            connection.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
+    return connection
+
+
+def _empty_select(dataset: str) -> str:
+    """A typed, row-less SELECT (SQL only: registering an Arrow table would import pandas)."""
+    columns = [
+        f"CAST(NULL AS {_sql_type(field.type)}) AS {field.name}"
+        for field in schema.SCHEMAS[dataset]
+    ]
+    columns += [f"CAST(NULL AS {_HIVE_TYPES[c]}) AS {c}" for c in schema.PARTITIONS[dataset]]
+    return "SELECT " + ", ".join(columns) + " WHERE false"
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    return _SQL_TYPES[arrow_type]
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in paths) + "]"
