@@ -1,0 +1,258 @@
+"""Validate one dataset's batch with its GX suite and split it into valid and quarantined rows.
+
+The gate never writes: it returns the valid rows, the quarantine rows, one result row per
+expectation and the critical batch failures, and the caller persists them before calling
+``raise_for_critical()``, so a failed run still leaves its explanation on the data root.
+Severity policy: a row failing a critical row-level check is quarantined and never reaches
+the dataset; a failing critical batch-level check (schema drift, volume) fails the task;
+warnings of either level are only recorded in the results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+import pyarrow as pa
+
+from eventwire import schema
+from eventwire.config import Settings
+from eventwire.interval import Interval
+from eventwire.quality.frame import ROW_INDEX, to_frame
+from eventwire.quality.suites import HELPERS, KEYS, Check, checks, helper_columns
+from eventwire.quality.volume import volume_band
+
+log = logging.getLogger(__name__)
+
+QUARANTINE_STAGE = "quality"
+REASON_SEPARATOR = "; "
+_DATA_SOURCE = "eventwire"
+
+
+class QualityGateFailed(Exception):
+    """A critical batch-level expectation failed; carries the whole gate result."""
+
+    def __init__(self, result: GateResult) -> None:
+        self.result = result
+        super().__init__(
+            f"quality gate failed for {result.dataset} run {result.run_id}: "
+            + REASON_SEPARATOR.join(result.critical_failures)
+        )
+
+
+@dataclass
+class GateResult:
+    """What one validation decided; the caller writes the three tables."""
+
+    dataset: str
+    run_id: str
+    valid: pa.Table  # rows that passed every critical row-level check, input schema
+    quarantined: list[dict]  # schema.QUARANTINE rows plus the ``stage`` partition value
+    results: pa.Table  # schema.QUALITY: one row per expectation
+    critical_failures: list[str]  # failed critical batch-level checks, with what was observed
+
+    def raise_for_critical(self) -> None:
+        if self.critical_failures:
+            raise QualityGateFailed(self)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    check: Check
+    success: bool
+    evaluated: bool
+    element_count: int
+    unexpected_count: int | None
+    unexpected_percent: float | None
+    unexpected_rows: tuple[int, ...]
+    observed: object
+
+
+def validate(
+    dataset: str,
+    table: pa.Table,
+    *,
+    run_id: str,
+    interval: Interval,
+    previous_row_counts: Sequence[int] = (),
+    settings: Settings,
+) -> GateResult:
+    """Run ``dataset``'s suite over ``table``; ``previous_row_counts`` feed the volume check."""
+    band = volume_band(previous_row_counts, settings.volume_band, settings.volume_min_history)
+    suite = checks(dataset, band)
+    outcomes = _run_suite(dataset, suite, table, run_id)
+
+    reasons: dict[int, list[str]] = {}
+    critical_failures: list[str] = []
+    for outcome in outcomes:
+        if outcome.success or outcome.check.severity != "critical":
+            continue
+        if outcome.check.level == "row" and outcome.evaluated:
+            for row in outcome.unexpected_rows:
+                reasons.setdefault(row, []).append(outcome.check.name)
+        else:
+            critical_failures.append(_describe_failure(outcome))
+
+    keep = pa.array([row not in reasons for row in range(table.num_rows)], pa.bool_())
+    gate = GateResult(
+        dataset=dataset,
+        run_id=run_id,
+        valid=table.filter(keep),
+        quarantined=_quarantine_rows(dataset, table, reasons, run_id, interval),
+        results=_results_table(dataset, outcomes, run_id, interval),
+        critical_failures=critical_failures,
+    )
+    log.info(
+        "%s: %d rows, %d valid, %d quarantined, %d/%d expectations failed, critical: %s",
+        dataset, table.num_rows, gate.valid.num_rows, len(gate.quarantined),
+        sum(not outcome.success for outcome in outcomes), len(outcomes),
+        critical_failures or "none",
+    )  # fmt: skip
+    return gate
+
+
+@cache
+def _batch_definition():
+    """One ephemeral GX context and pandas batch definition per process (context set-up is
+    cheap, but suites and validation definitions are re-registered under stable names)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas(_DATA_SOURCE).add_dataframe_asset("batches")
+    return context, asset.add_batch_definition_whole_dataframe("whole_batch")
+
+
+def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -> list[_Outcome]:
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    context, batch_definition = _batch_definition()
+    frame = to_frame(table)
+    for column in helper_columns(dataset):
+        try:
+            frame[column] = HELPERS[column](frame).fillna(True).astype(bool)
+        except (KeyError, AttributeError, TypeError) as error:
+            log.warning("%s: helper %s not computed: %r", dataset, column, error)
+
+    gx_suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=dataset, expectations=[check.to_gx() for check in suite])
+    )
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=dataset, data=batch_definition, suite=gx_suite)
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_INDEX]},
+        run_id=RunIdentifier(run_name=run_id),
+    )
+    # The ephemeral context keeps every result in memory; the gate hands its own copy back, so
+    # a long-lived worker must not accumulate COMPLETE results (row indices) run after run.
+    store = context.validation_results_store
+    for key in store.list_keys():
+        store.remove_key(key)
+    by_name = {check.name: check for check in suite}
+    outcomes = [_outcome(by_name, item, table.num_rows) for item in result.results]
+    order = {check.name: position for position, check in enumerate(suite)}
+    return sorted(outcomes, key=lambda outcome: order[outcome.check.name])
+
+
+def _outcome(by_name: dict[str, Check], item, num_rows: int) -> _Outcome:
+    check = by_name[item.expectation_config.meta["name"]]
+    detail = item.result or {}
+    evaluated = not _raised(item.exception_info)
+    rows = tuple(int(entry[ROW_INDEX]) for entry in detail.get("unexpected_index_list") or ())
+    return _Outcome(
+        check=check,
+        success=bool(item.success) and evaluated,
+        evaluated=evaluated,
+        element_count=int(detail.get("element_count", num_rows)),
+        unexpected_count=detail.get("unexpected_count"),
+        unexpected_percent=detail.get("unexpected_percent"),
+        unexpected_rows=rows,
+        observed=detail.get("observed_value"),
+    )
+
+
+def _raised(exception_info: dict | None) -> bool:
+    """GX reports exceptions flat or keyed by metric; either way look for a raised one."""
+    if not exception_info:
+        return False
+    if "raised_exception" in exception_info:
+        return bool(exception_info["raised_exception"])
+    return any(
+        isinstance(info, dict) and info.get("raised_exception") for info in exception_info.values()
+    )
+
+
+def _describe_failure(outcome: _Outcome) -> str:
+    if not outcome.evaluated:
+        return f"{outcome.check.name}: could not be evaluated (missing or unreadable column)"
+    expected = {
+        key: value
+        for key, value in outcome.check.kwargs.items()
+        if key in ("min_value", "max_value", "type_")
+    }
+    return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected or 'other'}"
+
+
+def _quarantine_rows(
+    dataset: str, table: pa.Table, reasons: dict[int, list[str]], run_id: str, interval: Interval
+) -> list[dict]:
+    if not reasons:
+        return []
+    positions = sorted(reasons)
+    rows = table.take(pa.array(positions, pa.int64())).to_pylist()
+    key = KEYS[dataset]
+    return [
+        {
+            "schema_version": schema.SCHEMA_VERSION,
+            "record_id": row.get(key),
+            "source_name": row.get("source_name"),
+            "url": row.get("url"),
+            "reason": REASON_SEPARATOR.join(reasons[position]),
+            "payload": json.dumps(row, default=str, sort_keys=True, ensure_ascii=False),
+            "run_id": run_id,
+            "quarantined_at": interval.end,
+            "stage": QUARANTINE_STAGE,
+        }
+        for position, row in zip(positions, rows, strict=True)
+    ]
+
+
+def _observed_json(outcome: _Outcome) -> str | None:
+    if outcome.check.level != "batch" or outcome.observed is None:
+        return None
+    return json.dumps(outcome.observed, default=str)
+
+
+def _results_table(
+    dataset: str, outcomes: list[_Outcome], run_id: str, interval: Interval
+) -> pa.Table:
+    validated_at = datetime.now(UTC)
+    return pa.Table.from_pylist(
+        [
+            {
+                "schema_version": schema.SCHEMA_VERSION,
+                "run_id": run_id,
+                "data_interval_start": interval.start,
+                "data_interval_end": interval.end,
+                "suite": dataset,
+                "expectation": outcome.check.name,
+                "severity": outcome.check.severity,
+                "success": outcome.success,
+                "element_count": outcome.element_count,
+                "unexpected_count": outcome.unexpected_count,
+                "unexpected_percent": outcome.unexpected_percent,
+                "validated_at": validated_at,
+                "observed": _observed_json(outcome),
+            }
+            for outcome in outcomes
+        ],
+        schema=schema.QUALITY,
+    )
