@@ -1,0 +1,74 @@
+"""What every eventwire DAG shares: assets, retry policy, settings, the run's interval.
+
+Schedules, retries and pools are declared here once, where an operator looks for them.
+Settings come from Airflow Variables (``eventwire_data_root``, ``eventwire_feeds_file``) and the
+``eventwire_s3`` Connection when they exist, else from the ``EVENTWIRE_*`` environment, so the
+embedded default needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from airflow.sdk import Asset, BaseHook, Variable
+from airflow.sdk.exceptions import AirflowNotFoundException, AirflowRuntimeError
+from eventwire_alerts import alert_on_failure
+
+from eventwire.config import S3Options, Settings
+from eventwire.interval import Interval
+
+START_DATE = datetime(2017, 11, 1, tzinfo=UTC)
+INGEST_EVERY = "*/15 * * * *"
+FETCH_POOL = "eventwire_fetch"
+
+ARTICLES_ASSET = Asset(name="eventwire_articles", uri="eventwire://datasets/articles")
+EVENTS_ASSET = Asset(name="eventwire_events", uri="eventwire://datasets/events")
+
+DEFAULT_ARGS = {
+    "owner": "eventwire",
+    "retries": 3,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=10),
+    "on_failure_callback": alert_on_failure,
+}
+
+S3_CONNECTION_ID = "eventwire_s3"
+
+
+def pipeline_settings() -> Settings:
+    """Library settings with the deployment's Airflow Variables and Connection applied."""
+    settings = Settings.from_env()
+    data_root = Variable.get("eventwire_data_root", default=None) or settings.data_root
+    feeds_file = Variable.get("eventwire_feeds_file", default=None) or settings.feeds_file
+    return replace(
+        settings,
+        data_root=data_root,
+        feeds_file=Path(feeds_file),
+        s3=_s3_options(settings.s3) if data_root.startswith("s3://") else settings.s3,
+    )
+
+
+def _s3_options(fallback: S3Options) -> S3Options:
+    try:
+        connection = BaseHook.get_connection(S3_CONNECTION_ID)
+    except (AirflowNotFoundException, AirflowRuntimeError):
+        return fallback
+    extra = connection.extra_dejson
+    return S3Options(
+        endpoint_url=extra.get("endpoint_url") or fallback.endpoint_url,
+        key=connection.login or fallback.key,
+        secret=connection.password or fallback.secret,
+        region=extra.get("region_name") or fallback.region,
+    )
+
+
+def run_interval(context: dict) -> Interval:
+    """The run's data interval; runs without one (manual, asset-triggered) cover 15 minutes."""
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is None or end is None or end <= start:
+        moment = end or start or context.get("logical_date") or context["dag_run"].run_after
+        return Interval.ending_at(moment)
+    return Interval(start, end)

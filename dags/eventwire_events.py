@@ -1,0 +1,75 @@
+"""Events DAG: articles to validated, merged events."""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, get_current_context, task
+
+from eventwire_common import (
+    ARTICLES_ASSET,
+    DEFAULT_ARGS,
+    EVENTS_ASSET,
+    START_DATE,
+    pipeline_settings,
+)
+
+
+@dag(
+    dag_id="eventwire_events",
+    schedule=[ARTICLES_ASSET],
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["eventwire", "events", "quality"],
+    params={
+        "interval": Param(
+            None,
+            type=["null", "string"],
+            description="Re-code one articles interval (START/END, ISO-8601); empty = backlog",
+        )
+    },
+)
+def eventwire_events():
+    """
+    ### eventwire events
+    Runs whenever `eventwire_ingest` updates the `eventwire_articles` Asset. Finds every articles
+    interval not yet coded (so a missed run is caught up), splits its English articles into
+    batches, codes each batch in its own mapped task (sentences → PLOVER/CAMEO/ACLED type,
+    actors, place, date, casualties, with the rule that fired), then validates the mentions with
+    Great Expectations and merges them into events with stable ids. Writes
+
+    * `mentions/` and `events/` (rows that passed every row-level expectation),
+    * `quarantine/dt=…/stage=quality/` (rows that failed, with the expectation names as reason),
+    * `quality/` (one row per expectation per run) and Data Docs under `quality/docs/`.
+
+    A failed critical batch expectation (schema drift, volume anomaly) fails the run after all
+    of that is written. **Re-run** one interval with the `interval` param.
+    """
+
+    @task
+    def pending_batches() -> list[dict]:
+        from eventwire.tasks import pending_batches
+
+        return pending_batches(pipeline_settings(), get_current_context()["params"]["interval"])
+
+    @task(map_index_template="{{ batch['interval'] }} #{{ batch['batch'] }}")
+    def extract_batch(batch: dict) -> dict:
+        from eventwire.tasks import extract_batch
+
+        return extract_batch(batch, pipeline_settings())
+
+    @task(outlets=[EVENTS_ASSET])
+    def publish_events(extracted: list[dict]) -> dict:
+        from eventwire.tasks import publish_events
+
+        context = get_current_context()
+        summary = publish_events(extracted, pipeline_settings(), context["run_id"])
+        context["outlet_events"][EVENTS_ASSET].extra = {
+            key: summary[key] for key in ("intervals", "mentions", "events_written", "quarantined")
+        }
+        return summary
+
+    publish_events(extract_batch.expand(batch=pending_batches()))
+
+
+eventwire_events()

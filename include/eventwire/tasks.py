@@ -1,0 +1,329 @@
+"""One function per DAG task: the seam between Airflow and the library.
+
+Each function takes plain, JSON-able arguments (what XCom carries between tasks that may run on
+different workers), does its work through the stage packages, persists everything on the data
+root and returns a small summary of counts that the Airflow UI shows. Hand-offs between tasks go
+through ``_staging/`` on the data root, never through a worker's local disk, so mapped tasks can
+run anywhere. Nothing here imports Airflow.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from eventwire import schema
+from eventwire.config import Settings
+from eventwire.fs import DataRoot
+from eventwire.interval import Interval
+
+EXTRACT_BATCH_SIZE = 200  # articles per mapped extraction task: ~2-5 s of work, small XCom
+INGEST_PART = "ingest"  # suffix of the quarantine/quality files the ingest DAG owns
+EVENTS_PART = "events"  # suffix of the quarantine/quality files the events DAG owns
+_VERSIONED = {"schema_version": schema.SCHEMA_VERSION}  # staged mentions carry the version
+# Staged mentions have no event_id yet (publish_events' merge assigns it): MENTIONS, nullable id.
+_STAGED_MENTIONS = schema.MENTIONS.set(
+    schema.MENTIONS.get_field_index("event_id"),
+    schema.MENTIONS.field("event_id").with_nullable(True),
+)
+
+
+def data_root(settings: Settings) -> DataRoot:
+    return DataRoot(settings.data_root, settings.s3)
+
+
+def list_feeds(settings: Settings) -> list[dict]:
+    """The enabled feeds of the registry, as the mapped harvest tasks receive them."""
+    from eventwire.ingest.registry import load_registry
+
+    return [feed.model_dump() for feed in load_registry(settings.feeds_file) if feed.enabled]
+
+
+def harvest_feed(feed: dict, settings: Settings, interval: str, run_id: str) -> dict:
+    """Fetch one feed and its pages; stage candidate articles and rejects for publishing."""
+    from eventwire.ingest.pipeline import harvest_feed as harvest
+    from eventwire.ingest.registry import FeedConfig
+
+    window = Interval.parse(interval)
+    harvest_result = harvest(FeedConfig(**feed), settings, window, run_id)
+    root = data_root(settings)
+    staged = {
+        "articles": _stage(
+            root, "ingest", window, f"{feed['name']}.articles", harvest_result.articles
+        ),
+        "quarantine": _stage(
+            root, "ingest", window, f"{feed['name']}.quarantine", harvest_result.quarantine
+        ),
+    }
+    return {"feed": feed["name"], "counts": dict(harvest_result.counts), "staged": staged}
+
+
+def publish_articles(
+    harvests: Iterable[dict], settings: Settings, interval: str, run_id: str
+) -> dict:
+    """Deduplicate the staged candidates and write ``articles/`` and ``quarantine/`` atomically."""
+    from eventwire.ingest.pipeline import deduplicate
+    from eventwire.store.manifest import write_manifest
+    from eventwire.store.parquet import write_interval
+
+    window = Interval.parse(interval)
+    root = data_root(settings)
+    harvests = sorted(harvests, key=lambda item: item["feed"])
+    candidates = [row for item in harvests for row in _unstage(root, item["staged"]["articles"])]
+    rejects = [row for item in harvests for row in _unstage(root, item["staged"]["quarantine"])]
+    outcome = deduplicate(candidates, settings, window, run_id)
+    quarantine = rejects + outcome.quarantine
+    files = write_interval(root, "articles", outcome.articles, window)
+    files += write_interval(root, "quarantine", quarantine, window, part=INGEST_PART)
+    counts = Counter()
+    for item in harvests:
+        counts.update(item["counts"])
+    counts.update(outcome.counts)
+    summary = {
+        "interval": interval,
+        "feeds": len(harvests),
+        "articles": len(outcome.articles),
+        "english_articles": sum(row.get("language") == "en" for row in outcome.articles),
+        "quarantined": len(quarantine),
+        "quarantined_by_stage": dict(Counter(row["stage"] for row in quarantine)),
+        "outcomes": dict(sorted(counts.items())),
+        "files": files,
+    }
+    write_manifest(root, "ingest", window, summary)
+    _clear_staging(root, "ingest", window)
+    return summary
+
+
+def pending_batches(
+    settings: Settings, interval: str | None = None, batch_size: int = EXTRACT_BATCH_SIZE
+) -> list[dict]:
+    """Batches of English articles whose interval has no events yet (or the one asked for).
+
+    Working from what is on the data root rather than from the triggering asset event makes
+    the events DAG catch up on anything a failed or skipped run left behind.
+    """
+    from eventwire.store.manifest import read_manifests
+    from eventwire.store.parquet import list_files, read_dataset
+
+    root = data_root(settings)
+    done = {item["interval"] for item in read_manifests(root, "events")}
+    batches: list[dict] = []
+    for path in list_files(root, "articles"):
+        window = _interval_of(path)
+        wanted = str(window) == interval if interval else str(window) not in done
+        if not wanted:
+            continue
+        table = read_dataset(root, "articles", files=[path])
+        english = sorted(
+            article_id
+            for article_id, language in zip(
+                table.column("article_id").to_pylist(),
+                table.column("language").to_pylist(),
+                strict=True,
+            )
+            if language == "en"
+        )
+        chunks = [english[i : i + batch_size] for i in range(0, len(english), batch_size)] or [[]]
+        batches.extend(
+            {"interval": str(window), "articles_file": path, "batch": number, "article_ids": ids}
+            for number, ids in enumerate(chunks)
+        )
+    return batches
+
+
+def extract_batch(batch: dict, settings: Settings) -> dict:
+    """Code the events of one batch of articles and stage the mentions."""
+    from eventwire.extract.engine import Document, Extractor
+    from eventwire.store.parquet import read_dataset
+
+    root = data_root(settings)
+    window = Interval.parse(batch["interval"])
+    wanted = set(batch["article_ids"])
+    articles = [
+        row
+        for row in read_dataset(root, "articles", files=[batch["articles_file"]]).to_pylist()
+        if row["article_id"] in wanted
+    ]
+    documents = [
+        Document(
+            id=row["article_id"],
+            text=row["text"] or "",
+            published=row["published_at"],
+            url=row["url"],
+            title=row["title"],
+            source_name=row["source_name"],
+            ingested_at=row["ingested_at"],
+        )
+        for row in sorted(articles, key=lambda row: row["article_id"])
+    ]
+    mentions = [
+        {key: value for key, value in mention.items() if key != "doc_id"} | _VERSIONED
+        for mention in Extractor(settings).extract(documents)
+    ]
+    staged = _stage(
+        root, "events", window, f"batch-{batch['batch']:05d}", mentions, _STAGED_MENTIONS
+    )
+    return {
+        "interval": batch["interval"],
+        "batch": batch["batch"],
+        "articles": len(documents),
+        "mentions": len(mentions),
+        "staged": staged,
+    }
+
+
+def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -> dict:
+    """Validate staged mentions, merge them into events and write every dataset of the run.
+
+    The quality gate's critical failures are raised only after the quarantine, results and
+    Data Docs are written, so a failed run still explains itself.
+    """
+    from eventwire.quality.gate import validate
+    from eventwire.store.manifest import write_manifest
+    from eventwire.store.merge import merge_mentions
+    from eventwire.store.parquet import read_dataset, write_interval
+
+    root = data_root(settings)
+    by_interval: dict[str, list[dict]] = {}
+    for item in extracted:
+        by_interval.setdefault(item["interval"], []).append(item)
+    summaries, gates = [], []
+    for interval, items in sorted(by_interval.items()):
+        window = Interval.parse(interval)
+        staged = [
+            row
+            for item in sorted(items, key=lambda i: i["batch"])
+            for row in _unstage(root, item["staged"])
+        ]
+        mentions = pa.Table.from_pylist(staged, schema=schema.MENTIONS)
+        history = _previous_row_counts(root, "mentions")
+        mention_gate = validate(
+            "mentions", mentions, run_id=run_id, interval=window,
+            previous_row_counts=history, settings=settings,
+        )  # fmt: skip
+        merged = merge_mentions(root, mention_gate.valid, window)
+        events = read_dataset(root, "events").drop_columns(["dt"])
+        event_gate = validate(
+            "events", events.cast(schema.EVENTS), run_id=run_id, interval=window, settings=settings
+        )
+        quarantine = _as_rows(mention_gate.quarantined) + _as_rows(event_gate.quarantined)
+        files = write_interval(root, "mentions", merged.mentions, window)
+        files += write_interval(root, "quarantine", quarantine, window, part=EVENTS_PART)
+        files += write_interval(
+            root,
+            "quality",
+            pa.concat_tables([mention_gate.results, event_gate.results]),
+            window,
+            part=EVENTS_PART,
+        )
+        files += merged.files
+        _publish_data_docs(root, [mention_gate, event_gate])
+        by_type = Counter(merged.mentions.column("plover_type").to_pylist())
+        summary = {
+            "interval": interval,
+            "articles": sum(item["articles"] for item in items),
+            "mentions": merged.mentions.num_rows,
+            "mentions_by_plover_type": dict(sorted(by_type.items())),
+            "events_written": merged.events_written,
+            "deletions": merged.deletions,
+            "quarantined": len(quarantine),
+            "validation": {
+                "mentions": not mention_gate.critical_failures,
+                "events": not event_gate.critical_failures,
+            },
+            "files": files,
+        }
+        write_manifest(root, "events", window, summary)
+        _clear_staging(root, "events", window)
+        summaries.append(summary)
+        gates.extend([mention_gate, event_gate])
+    for gate in gates:
+        gate.raise_for_critical()
+    return {
+        "intervals": len(summaries),
+        "mentions": sum(item["mentions"] for item in summaries),
+        "quarantined": sum(item["quarantined"] for item in summaries),
+        "events_written": sum(item["events_written"] for item in summaries),
+        "mentions_by_plover_type": dict(
+            sum((Counter(item["mentions_by_plover_type"]) for item in summaries), Counter())
+        ),
+    }
+
+
+def _previous_row_counts(root: DataRoot, dataset: str) -> list[int]:
+    from eventwire.store.manifest import read_manifests
+
+    key = "mentions" if dataset == "mentions" else dataset
+    return [item[key] for item in read_manifests(root, "events") if key in item]
+
+
+def _publish_data_docs(root: DataRoot, gates: list) -> None:
+    from eventwire.quality.docs import build_data_docs
+
+    with tempfile.TemporaryDirectory() as folder:
+        site = build_data_docs([gate.results for gate in gates], Path(folder))
+        for file in sorted(path for path in site.rglob("*") if path.is_file()):
+            root.put_atomic(file.read_bytes(), "quality", "docs", file.relative_to(site).as_posix())
+
+
+def _as_rows(rows: pa.Table | list[dict]) -> list[dict]:
+    return rows.to_pylist() if isinstance(rows, pa.Table) else list(rows)
+
+
+def _interval_of(path: str) -> Interval:
+    folder, _, name = path.rpartition("/")
+    dt = folder.rpartition("dt=")[2].split("/")[0]
+    return Interval.from_file(dt, name)
+
+
+def _stage(
+    root: DataRoot,
+    dag: str,
+    window: Interval,
+    name: str,
+    rows: list[dict],
+    table_schema: pa.Schema | None = None,
+) -> str:
+    """Write rows for the next task; returns the staged object's path on the data root."""
+    table = (
+        pa.Table.from_pylist(rows, schema=table_schema)
+        if table_schema
+        else (pa.Table.from_pylist(rows) if rows else pa.table({}))
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return root.put_atomic(buffer.getvalue(), "_staging", dag, window.stem, f"{name}.parquet")
+
+
+def _unstage(root: DataRoot, path: str) -> list[dict]:
+    return pq.read_table(io.BytesIO(root.fs.cat_file(path))).to_pylist()
+
+
+def _clear_staging(root: DataRoot, dag: str, window: Interval) -> None:
+    folder = root.path("_staging", dag, window.stem)
+    if root.fs.exists(folder):
+        root.fs.rm(folder, recursive=True)
+
+
+def compact_closed_day(settings: Settings, day: str) -> dict:
+    """Rewrite one closed day's small interval files of every dataset into a few sorted files."""
+    from eventwire.store.compact import compact_day
+
+    root = data_root(settings)
+    return {
+        dataset: compact_day(root, dataset, day) for dataset in ("articles", "mentions", "events")
+    }
+
+
+def enforce_quarantine_retention(settings: Settings, today: str) -> dict:
+    """Drop quarantine partitions older than the configured retention."""
+    from eventwire.store.retention import enforce_retention
+
+    removed = enforce_retention(data_root(settings), settings.quarantine_retention_days, today)
+    return {"removed_partitions": removed, "retention_days": settings.quarantine_retention_days}
