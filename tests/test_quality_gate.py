@@ -437,3 +437,21 @@ def test_an_empty_interval_passes_unless_history_expects_rows(dataset):
     assert [failure.split(":")[0] for failure in silent_feed.critical_failures] == [
         suites.VOLUME_CHECK
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "well_formed"),
+    [
+        ("https://news.example.com/iraq/1?ref=feed", True),
+        ("http://127.0.0.1:8000/feed.xml", True),
+        ("file:pages/meridian-wire/kenya-kisumu-protests-tear-gas.html", True),
+        ("file:/etc/passwd", False),
+        ("file:pages/../../etc/passwd", False),
+        ("ftp://news.example.com/a", False),
+        ("news.example.com/iraq/1", False),
+    ],
+)
+def test_url_pattern_accepts_web_and_sample_urls_only(url, well_formed):
+    import re
+
+    assert bool(re.fullmatch(suites.URL_PATTERN, url)) is well_formed

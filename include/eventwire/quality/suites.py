@@ -45,10 +45,12 @@ CASUALTY_MAX = 10_000
 EARLIEST_EVENT_DATE = datetime(1900, 1, 1)
 # A report can date an event one day after its own timestamp (time zones, "tomorrow's vote").
 PUBLICATION_SLACK = pd.Timedelta(days=1)
-# http(s), a dotted host name, localhost or an IPv4 address, an optional port, no whitespace.
+# http(s), a dotted host name, localhost or an IPv4 address, an optional port, no whitespace;
+# or a file: URL relative to the samples root, the only file URLs ingestion accepts (no "..").
 URL_PATTERN = (
-    r"^https?://(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})"
-    r"(?::\d{1,5})?(?:[/?#]\S*)?$"
+    r"^(?:https?://(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?::\d{1,5})?(?:[/?#]\S*)?"
+    r"|file:(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\s?#]+(?:[?#]\S*)?)$"
 )
 ARTICLE_ID_PATTERN = r"^[0-9a-f]{16}$"  # first 16 hex digits of sha256(canonical URL)
 NON_BLANK_PATTERN = r"\S"
