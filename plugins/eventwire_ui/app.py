@@ -1,0 +1,226 @@
+"""The eventwire page and its JSON endpoints, as a FastAPI app for Airflow's API server.
+
+Airflow mounts plugin apps without authenticating them, so every route here depends on
+Airflow's own ``requires_authenticated``: the UI's session cookie (the page is shown in an
+iframe on the same origin) or a bearer token from ``POST /auth/token`` lets a caller in. The
+data root is read through the library's DuckDB views, never through the DAG files; where it
+lives comes from the ``eventwire_data_root`` Variable, else the library's settings, exactly as
+the DAGs resolve it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from airflow.api_fastapi.core_api.security import requires_authenticated
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+
+from eventwire.config import S3Options, Settings
+from eventwire.fs import DataRoot
+from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
+from eventwire_ui import queries, runs
+
+URL_PREFIX = "/eventwire"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+DATA_DOCS = ("quality", "docs")
+DATA_ROOT_VARIABLE = "eventwire_data_root"
+S3_CONNECTION_ID = "eventwire_s3"
+
+# Everything the page uses comes from the plugin itself; the iframe may only sit in Airflow's UI.
+PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'"
+
+authenticated = requires_authenticated()
+
+RootProvider = Callable[[], DataRoot]
+Connector = Callable[[DataRoot], duckdb.DuckDBPyConnection]
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+def configured_root() -> DataRoot:
+    """The data root the DAGs write to: the Variable when set, else ``EVENTWIRE_DATA_ROOT``.
+
+    An ``s3://`` root takes its credentials from the ``eventwire_s3`` Connection when it exists,
+    as the DAGs do, so the page reads the same bucket with the same identity.
+    """
+    from airflow.models import Variable
+
+    settings = Settings.from_env()
+    url = Variable.get(DATA_ROOT_VARIABLE, default_var=None) or settings.data_root
+    s3 = _s3_connection(settings.s3) if url.startswith("s3://") else settings.s3
+    return DataRoot(url, s3)
+
+
+def _s3_connection(fallback: S3Options) -> S3Options:
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection
+
+    try:
+        connection = Connection.get_connection_from_secrets(S3_CONNECTION_ID)
+    except AirflowNotFoundException:
+        return fallback
+    extra = connection.extra_dejson
+    return S3Options(
+        endpoint_url=extra.get("endpoint_url") or fallback.endpoint_url,
+        key=connection.login or fallback.key,
+        secret=connection.password or fallback.secret,
+        region=extra.get("region_name") or fallback.region,
+    )
+
+
+def library_connect(root: DataRoot) -> duckdb.DuckDBPyConnection:
+    from eventwire.store.views import connect
+
+    return connect(root)
+
+
+def airflow_session() -> AbstractContextManager[Session]:
+    from airflow.utils.session import create_session
+
+    return create_session()
+
+
+def create_app(
+    root: RootProvider = configured_root,
+    connect: Connector = library_connect,
+    session: SessionFactory = airflow_session,
+) -> FastAPI:
+    """The plugin app; tests pass their own data root and metadata-database session."""
+    app = FastAPI(
+        title="eventwire",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(authenticated)],
+    )
+    app.include_router(_page_routes())
+    app.include_router(_data_routes(root, connect), prefix="/api")
+    app.include_router(_runs_routes(session), prefix="/api")
+    app.include_router(_data_docs_routes(root))
+    return app
+
+
+def _page_routes() -> APIRouter:
+    router = APIRouter()
+    static_files = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
+
+    @router.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(
+            STATIC_DIR / "index.html", headers={"Content-Security-Policy": PAGE_CSP}
+        )
+
+    @router.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        if name not in static_files:
+            raise HTTPException(404, f"no static file {name!r}")
+        return FileResponse(static_files[name])
+
+    return router
+
+
+def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
+    router = APIRouter()
+
+    @contextmanager
+    def views() -> Iterator[duckdb.DuckDBPyConnection]:
+        data_root = root()
+        try:
+            connection = connect(data_root)
+        except duckdb.Error as error:
+            message = f"data root {data_root.url} is not readable: {error}"
+            raise HTTPException(503, message) from error
+        try:
+            yield connection
+        except duckdb.IOException as error:
+            message = f"data root {data_root.url} could not be read: {error}"
+            raise HTTPException(503, message) from error
+        finally:
+            connection.close()
+
+    @router.get("/volumes")
+    def volumes() -> dict:
+        with views() as connection:
+            return queries.volumes(connection)
+
+    @router.get("/quality")
+    def quality() -> dict:
+        with views() as connection:
+            return queries.quality_trend(connection)
+
+    @router.get("/quarantine")
+    def quarantine() -> dict:
+        with views() as connection:
+            return {"counts": queries.quarantine_counts(connection)}
+
+    @router.get("/quarantine/samples")
+    def quarantine_samples(
+        stage: str = Query(..., description=f"one of {', '.join(QUARANTINE_STAGES)}"),
+        reason: str = Query(...),
+        limit: int = Query(queries.QUARANTINE_SAMPLES, ge=1, le=100),
+    ) -> dict:
+        with views() as connection:
+            return {"samples": queries.quarantine_samples(connection, stage, reason, limit)}
+
+    @router.get("/events")
+    def events(
+        country: str | None = None,
+        plover_type: str | None = Query(None, alias="type"),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        limit: int = Query(queries.EVENTS_PAGE, ge=1, le=1000),
+    ) -> dict:
+        where = queries.EventFilter(
+            country=country or None,
+            plover_type=plover_type or None,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+        )
+        with views() as connection:
+            return {"events": queries.latest_events(connection, where)}
+
+    @router.get("/filters")
+    def filters() -> dict:
+        with views() as connection:
+            countries = queries.event_countries(connection)
+        return {"countries": countries, "plover_types": list(PLOVER_TYPES)}
+
+    return router
+
+
+def _runs_routes(session: SessionFactory) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/runs")
+    def recent_runs() -> dict:
+        with session() as open_session:
+            return {"runs": runs.recent_runs(open_session)}
+
+    return router
+
+
+def _data_docs_routes(root: RootProvider) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/datadocs/{path:path}", include_in_schema=False)
+    def data_docs(path: str, request: Request) -> Response:
+        if not path or path.endswith("/"):
+            path += "index.html"
+        clean = posixpath.normpath(path)
+        if clean.startswith(("..", "/")):
+            raise HTTPException(404, f"{path!r} is outside the Data Docs")
+        data_root = root()
+        if not data_root.exists(*DATA_DOCS, clean):
+            raise HTTPException(404, f"no Data Docs page {clean!r} under {data_root.url}")
+        media_type = mimetypes.guess_type(clean)[0] or "application/octet-stream"
+        return Response(data_root.read_bytes(*DATA_DOCS, clean), media_type=media_type)
+
+    return router

@@ -1,0 +1,191 @@
+"""The page's questions as SQL over the library's DuckDB views.
+
+Every function takes an open connection from ``eventwire.store.views.connect`` and returns
+JSON-able rows, so the web layer holds no SQL and the queries can be timed on their own. A "run"
+is one data interval: every row a run writes carries the interval's ``ingested_at`` (the
+library's only clock), so grouping by it needs no manifest and no file names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+# How much history each panel shows: a day of 15-minute runs, the latest suites' results, enough
+# rows to scan by eye. Chosen so the page stays readable on a laptop screen, not for speed:
+# every query was timed at well under 100 ms on a synthetic day of 100,000 mentions.
+RECENT_RUNS = 96
+QUALITY_RUNS = 96
+LATEST_FAILURES = 25
+QUARANTINE_SAMPLES = 10
+EVENTS_PAGE = 100
+# Raw payloads can be whole HTML pages; the browser gets the start, enough to see what broke.
+PAYLOAD_PREVIEW_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """The events table's filters; ``None`` means "any"."""
+
+    country: str | None = None
+    plover_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    limit: int = EVENTS_PAGE
+
+
+def _rows(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> list[dict]:
+    cursor = connection.execute(sql, params or [])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, map(_jsonable, row), strict=True)) for row in cursor.fetchall()]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def volumes(connection: duckdb.DuckDBPyConnection, runs: int = RECENT_RUNS) -> dict:
+    """Articles ingested per run by feed and mentions coded per run by PLOVER type."""
+    articles = _rows(
+        connection,
+        """
+        WITH recent AS (
+            SELECT DISTINCT ingested_at FROM articles ORDER BY ingested_at DESC LIMIT ?
+        )
+        SELECT ingested_at AS run, CAST(source_name AS VARCHAR) AS key, count(*) AS n
+        FROM articles WHERE ingested_at IN (SELECT ingested_at FROM recent)
+        GROUP BY ALL ORDER BY run, key
+        """,
+        [runs],
+    )
+    mentions = _rows(
+        connection,
+        """
+        WITH recent AS (
+            SELECT DISTINCT ingested_at FROM mentions ORDER BY ingested_at DESC LIMIT ?
+        )
+        SELECT ingested_at AS run, CAST(plover_type AS VARCHAR) AS key, count(*) AS n
+        FROM mentions WHERE ingested_at IN (SELECT ingested_at FROM recent)
+        GROUP BY ALL ORDER BY run, key
+        """,
+        [runs],
+    )
+    return {"articles_by_feed": articles, "mentions_by_type": mentions}
+
+
+def quality_trend(connection: duckdb.DuckDBPyConnection, runs: int = QUALITY_RUNS) -> dict:
+    """Pass rate (share of expectations met) per suite per run, and the latest failures."""
+    trend = _rows(
+        connection,
+        """
+        WITH per_run AS (
+            SELECT CAST(suite AS VARCHAR) AS suite, run_id,
+                   max(data_interval_end) AS interval_end,
+                   count(*) AS expectations,
+                   count(*) FILTER (WHERE success) AS passed
+            FROM quality GROUP BY ALL
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY suite ORDER BY interval_end DESC) AS age
+            FROM per_run
+        )
+        SELECT suite, run_id, interval_end, expectations, passed,
+               round(passed / expectations, 4) AS pass_rate
+        FROM ranked WHERE age <= ? ORDER BY suite, interval_end
+        """,
+        [runs],
+    )
+    failures = _rows(
+        connection,
+        """
+        SELECT validated_at, CAST(suite AS VARCHAR) AS suite, expectation,
+               CAST(severity AS VARCHAR) AS severity, unexpected_count, unexpected_percent,
+               element_count, run_id
+        FROM quality WHERE NOT success
+        ORDER BY validated_at DESC, suite, expectation LIMIT ?
+        """,
+        [LATEST_FAILURES],
+    )
+    return {"trend": trend, "failures": failures}
+
+
+def quarantine_counts(connection: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Rejected records per stage and reason, biggest first."""
+    return _rows(
+        connection,
+        """
+        SELECT CAST(stage AS VARCHAR) AS stage, reason, count(*) AS n,
+               max(quarantined_at) AS latest
+        FROM quarantine GROUP BY ALL ORDER BY n DESC, stage, reason
+        """,
+    )
+
+
+def quarantine_samples(
+    connection: duckdb.DuckDBPyConnection,
+    stage: str,
+    reason: str,
+    limit: int = QUARANTINE_SAMPLES,
+) -> list[dict]:
+    """The latest rejected records of one stage and reason, with the start of their payload."""
+    return _rows(
+        connection,
+        """
+        SELECT CAST(dt AS VARCHAR) AS dt, record_id, CAST(source_name AS VARCHAR) AS source_name,
+               url, run_id, quarantined_at, length(payload) AS payload_chars,
+               left(payload, ?) AS payload
+        FROM quarantine WHERE CAST(stage AS VARCHAR) = ? AND reason = ?
+        ORDER BY quarantined_at DESC, record_id LIMIT ?
+        """,
+        [PAYLOAD_PREVIEW_CHARS, stage, reason, limit],
+    )
+
+
+def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> list[dict]:
+    """The most recently updated merged events matching ``where``, one row per event id.
+
+    A merged event can be re-written by later runs, so only its newest version counts, and an
+    event listed in ``deletions`` is gone.
+    """
+    return _rows(
+        connection,
+        """
+        WITH current AS (
+            SELECT * FROM events
+            WHERE (CAST($country AS VARCHAR) IS NULL OR CAST(country AS VARCHAR) = $country)
+              AND (CAST($type AS VARCHAR) IS NULL OR CAST(plover_type AS VARCHAR) = $type)
+              AND (CAST($from AS DATE) IS NULL OR event_date >= $from)
+              AND (CAST($to AS DATE) IS NULL OR event_date <= $to)
+            QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY updated_at DESC) = 1
+        )
+        SELECT event_id, event_date, CAST(plover_type AS VARCHAR) AS plover_type,
+               CAST(country AS VARCHAR) AS country, location_name, actor_text, recipient_text,
+               fatalities, injured, num_mentions, num_sources,
+               CAST(source_name AS VARCHAR) AS source_name, url, sentence_text, updated_at
+        FROM current
+        WHERE event_id NOT IN (SELECT event_id FROM deletions)
+        ORDER BY updated_at DESC, event_id LIMIT $limit
+        """,
+        {
+            "country": where.country,
+            "type": where.plover_type,
+            "from": where.date_from,
+            "to": where.date_to,
+            "limit": where.limit,
+        },
+    )
+
+
+def event_countries(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Countries present in ``events``, for the filter's choices."""
+    rows = connection.execute(
+        "SELECT DISTINCT CAST(country AS VARCHAR) FROM events WHERE country IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return [row[0] for row in rows]

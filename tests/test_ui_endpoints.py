@@ -1,0 +1,548 @@
+"""The eventwire plugin's JSON endpoints on a fixture data root of real Parquet files.
+
+``write_fixture_root`` is also the browser test's data root, so both tests check the page
+against the same known numbers.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from eventwire.interval import Interval
+from eventwire.quality.suites import checks
+from eventwire.schema import PARTITIONS, PLOVER_TYPES, SCHEMA_VERSION, SCHEMAS
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "plugins"))
+
+DAY = "2017-11-02"
+RUN_1 = Interval(datetime(2017, 11, 2, 9, 0, tzinfo=UTC), datetime(2017, 11, 2, 9, 15, tzinfo=UTC))
+RUN_2 = Interval(RUN_1.end, RUN_1.end + timedelta(minutes=15))
+# The fixture's known numbers: what the page must show.
+ARTICLES = {RUN_1: {"Rudaw": 3, "Xinhua": 1}, RUN_2: {"Rudaw": 2, "Xinhua": 6}}
+MENTIONS = {RUN_1: {"ASSAULT": 4, "PROTEST": 2}, RUN_2: {"ASSAULT": 1, "AGREE": 3}}
+QUARANTINE = {("fetch", "HTTP 404"): 2, ("quality", "expect_column_values_to_not_be_null(url)"): 1}
+DATA_DOCS_HTML = b"<html><body><h1>eventwire Data Docs</h1></body></html>"
+# Four real column-type expectations per suite (the table-level `schema.columns` check needs an
+# observed column list to render); the last one of `articles` fails in the first run.
+QUALITY_CHECKS = {
+    suite: [check.name for check in checks(suite) if check.name.startswith("schema.type.")][:4]
+    for suite in ("articles", "mentions")
+}
+FAILING_CHECK = ("articles", QUALITY_CHECKS["articles"][3])
+
+
+def write_dataset(root: Path, dataset: str, rows: list[dict], file_name: str, **hive) -> None:
+    """One Parquet file in the data root's layout: ``<dataset>/dt=…/[stage=…/]part-….parquet``."""
+    folder = root / dataset
+    for column in PARTITIONS[dataset]:
+        folder /= f"{column}={hive[column]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [{"schema_version": SCHEMA_VERSION, **row} for row in rows]
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[dataset]), folder / file_name)
+
+
+def _mention(run: Interval, plover_type: str, number: int) -> dict:
+    return {
+        "event_id": f"ev-{run.file_name[5:9]}-{plover_type}-{number}",
+        "mention_id": f"m-{run.file_name[5:9]}-{plover_type}-{number}",
+        "article_id": f"a-{number}",
+        "plover_type": plover_type,
+        "ingested_at": run.end,
+        "event_date": date(2017, 11, 1),
+    }
+
+
+def _event(event_id: str, updated: datetime, **fields) -> dict:
+    return {
+        "event_id": event_id,
+        "mention_id": f"m-{event_id}",
+        "article_id": f"a-{event_id}",
+        "updated_at": updated,
+        "last_seen_at": updated,
+        "num_mentions": 1,
+        **fields,
+    }
+
+
+FIXTURE_EVENTS = [
+    _event(
+        "ev-qaim",
+        RUN_2.end,
+        plover_type="ASSAULT",
+        country="IRQ",
+        location_name="Al Qa'im",
+        event_date=date(2017, 11, 1),
+        fatalities=13,
+        actor_text="Iraqi forces",
+        recipient_text="Islamic State",
+        source_name="Rudaw",
+        url="https://example.org/qaim",
+        sentence_text="Iraqi forces killed 13 militants near Qaim on Wednesday.",
+    ),
+    _event(
+        "ev-damascus",
+        RUN_1.end,
+        plover_type="PROTEST",
+        country="SYR",
+        location_name="Damascus",
+        event_date=date(2017, 10, 30),
+        source_name="Xinhua",
+        url="https://example.org/damascus",
+        sentence_text="Hundreds protested in Damascus on Monday.",
+    ),
+    _event(
+        "ev-erbil",
+        RUN_2.end,
+        plover_type="AGREE",
+        country="IRQ",
+        location_name="Erbil",
+        event_date=date(2017, 11, 2),
+        source_name="Rudaw",
+        url="https://example.org/erbil",
+        sentence_text="Erbil and Baghdad agreed to talks.",
+    ),
+]
+# An older version of ev-qaim (superseded) and an event that was later deleted.
+STALE_AND_DELETED = [
+    _event("ev-qaim", RUN_1.end, plover_type="ASSAULT", country="IRQ", fatalities=2),
+    _event("ev-gone", RUN_1.end, plover_type="ASSAULT", country="IRQ"),
+]
+
+
+def write_fixture_root(root: Path) -> Path:
+    """A small data root covering every panel of the page, with the numbers above."""
+    for run, per_feed in ARTICLES.items():
+        rows = [
+            {
+                "article_id": f"{feed}-{run.file_name}-{n}",
+                "url": f"https://example.org/{feed}/{run.file_name}/{n}",
+                "canonical_url": f"https://example.org/{feed}/{run.file_name}/{n}",
+                "source_name": feed,
+                "ingested_at": run.end,
+            }
+            for feed, count in per_feed.items()
+            for n in range(count)
+        ]
+        write_dataset(root, "articles", rows, run.file_name, dt=run.dt)
+    for run, per_type in MENTIONS.items():
+        rows = [
+            _mention(run, plover_type, n)
+            for plover_type, count in per_type.items()
+            for n in range(count)
+        ]
+        write_dataset(root, "mentions", rows, run.file_name, dt=run.dt)
+    write_dataset(root, "events", STALE_AND_DELETED, RUN_1.file_name, dt=DAY)
+    write_dataset(root, "events", FIXTURE_EVENTS, RUN_2.file_name, dt=DAY)
+    deleted = [{"event_id": "ev-gone", "deleted_at": RUN_2.end, "reason": "merged"}]
+    write_dataset(root, "deletions", deleted, RUN_2.file_name, dt=DAY)
+    for (stage, reason), count in QUARANTINE.items():
+        rows = [
+            {
+                "record_id": f"{stage}-{n}",
+                "source_name": "Rudaw",
+                "url": f"https://example.org/bad/{stage}/{n}",
+                "reason": reason,
+                "payload": f"<html>broken page {stage} {n}</html>",
+                "run_id": "scheduled__2017-11-02T09:00:00+00:00",
+                "quarantined_at": RUN_1.end + timedelta(seconds=n),
+            }
+            for n in range(count)
+        ]
+        write_dataset(root, "quarantine", rows, RUN_1.file_name, dt=DAY, stage=stage)
+    for run, articles_passed in ((RUN_1, 3), (RUN_2, 4)):
+        rows = [
+            {
+                "run_id": f"run-{run.file_name}",
+                "data_interval_start": run.start,
+                "data_interval_end": run.end,
+                "suite": suite,
+                "expectation": QUALITY_CHECKS[suite][n],
+                "severity": "critical",
+                "success": n < passed,
+                "element_count": 10,
+                "unexpected_count": 0 if n < passed else 2,
+                "unexpected_percent": 0.0 if n < passed else 20.0,
+                "validated_at": run.end + timedelta(seconds=30),
+            }
+            for suite, passed in (("articles", articles_passed), ("mentions", 4))
+            for n in range(4)
+        ]
+        write_dataset(root, "quality", rows, run.file_name, dt=run.dt)
+    docs = root / "quality" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_bytes(DATA_DOCS_HTML)
+    return root
+
+
+def metadata_session_factory():
+    """A throw-away in-memory Airflow metadata database with a few eventwire runs."""
+    from airflow.models import import_all_models
+
+    import_all_models()
+    from airflow.models.base import Base
+    from airflow.models.dagrun import DagRun
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    Base.metadata.create_all(engine)
+    factory = sessionmaker(engine)
+    with factory() as session:
+        add_runs(session, DagRun)
+        session.commit()
+
+    @contextmanager
+    def session() -> Iterator:
+        with factory() as open_session:
+            yield open_session
+
+    return session
+
+
+FIXTURE_RUNS = [
+    ("eventwire_ingest", RUN_1, "success", 42.0),
+    ("eventwire_ingest", RUN_2, "failed", 7.5),
+    ("eventwire_events", RUN_1, "success", 95.0),
+]
+
+
+def add_runs(session, dag_run_class) -> None:
+    """The runs of ``FIXTURE_RUNS``, as the scheduler would record them."""
+    for dag_id, run, state, seconds in FIXTURE_RUNS:
+        dag_run = dag_run_class(
+            dag_id,
+            f"scheduled__{run.start.isoformat()}",
+            logical_date=run.start,
+            run_after=run.end,
+            start_date=run.end,
+            state=state,
+            run_type="scheduled",
+            data_interval=(run.start, run.end),
+        )
+        dag_run.end_date = run.end + timedelta(seconds=seconds)
+        session.add(dag_run)
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory) -> Path:
+    return write_fixture_root(tmp_path_factory.mktemp("ui") / "data")
+
+
+def make_client(root: Path, session=None):
+    from eventwire_ui.app import authenticated, create_app
+    from fastapi.testclient import TestClient
+
+    from eventwire.fs import DataRoot
+
+    app = create_app(root=lambda: DataRoot(str(root)), session=session or (lambda: None))
+    app.dependency_overrides[authenticated] = lambda: None
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def client(data_root):
+    return make_client(data_root, metadata_session_factory())
+
+
+def test_unauthenticated_requests_are_refused(data_root):
+    from eventwire_ui.app import create_app
+    from fastapi.testclient import TestClient
+
+    from eventwire.fs import DataRoot
+
+    bare = TestClient(create_app(root=lambda: DataRoot(str(data_root))))
+    for path in ("/", "/api/volumes", "/api/events", "/datadocs/index.html"):
+        assert bare.get(path).status_code == 401, path
+
+
+def test_page_and_assets_are_served_without_network(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert "static/app.js" in page.text
+    script = client.get("/static/app.js")
+    assert script.status_code == 200
+    for body in (page.text, script.text, client.get("/static/style.css").text):
+        assert "http://" not in body.replace("http://www.w3.org/2000/svg", "")
+        assert "https://" not in body
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_volumes_per_run_by_feed_and_type(client):
+    body = client.get("/api/volumes").json()
+    articles = {(row["run"], row["key"]): row["n"] for row in body["articles_by_feed"]}
+    expected = {
+        (run.end.isoformat(), feed): count
+        for run, per_feed in ARTICLES.items()
+        for feed, count in per_feed.items()
+    }
+    assert articles == expected
+    mentions = {(row["run"], row["key"]): row["n"] for row in body["mentions_by_type"]}
+    assert mentions == {
+        (run.end.isoformat(), kind): count
+        for run, per_type in MENTIONS.items()
+        for kind, count in per_type.items()
+    }
+
+
+def test_quality_trend_and_failures(client):
+    body = client.get("/api/quality").json()
+    rates = {(row["suite"], row["interval_end"]): row["pass_rate"] for row in body["trend"]}
+    assert rates == {
+        ("articles", RUN_1.end.isoformat()): 0.75,
+        ("articles", RUN_2.end.isoformat()): 1.0,
+        ("mentions", RUN_1.end.isoformat()): 1.0,
+        ("mentions", RUN_2.end.isoformat()): 1.0,
+    }
+    assert [(f["suite"], f["expectation"]) for f in body["failures"]] == [FAILING_CHECK]
+
+
+def test_quarantine_counts_and_samples(client):
+    counts = client.get("/api/quarantine").json()["counts"]
+    assert {(row["stage"], row["reason"]): row["n"] for row in counts} == QUARANTINE
+    samples = client.get(
+        "/api/quarantine/samples", params={"stage": "fetch", "reason": "HTTP 404"}
+    ).json()["samples"]
+    assert [s["record_id"] for s in samples] == ["fetch-1", "fetch-0"]
+    assert samples[0]["payload"] == "<html>broken page fetch 1</html>"
+    assert samples[0]["payload_chars"] == len(samples[0]["payload"])
+
+
+def test_events_newest_version_without_deleted(client):
+    events = client.get("/api/events").json()["events"]
+    assert [e["event_id"] for e in events] == ["ev-erbil", "ev-qaim", "ev-damascus"]
+    qaim = events[1]
+    assert qaim["fatalities"] == 13
+    assert qaim["url"] == "https://example.org/qaim"
+    assert qaim["sentence_text"].startswith("Iraqi forces killed 13")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "IRQ"}, ["ev-erbil", "ev-qaim"]),
+        ({"type": "PROTEST"}, ["ev-damascus"]),
+        ({"country": "IRQ", "type": "AGREE"}, ["ev-erbil"]),
+        ({"date_from": "2017-11-01"}, ["ev-erbil", "ev-qaim"]),
+        ({"date_to": "2017-10-31"}, ["ev-damascus"]),
+        ({"country": "SYR", "type": "ASSAULT"}, []),
+    ],
+)
+def test_events_filters(client, params, expected):
+    events = client.get("/api/events", params=params).json()["events"]
+    assert [e["event_id"] for e in events] == expected
+
+
+def test_filters_list_countries_and_types(client):
+    body = client.get("/api/filters").json()
+    assert body["countries"] == ["IRQ", "SYR"]
+    assert body["plover_types"] == list(PLOVER_TYPES)
+
+
+def test_recent_runs_from_the_metadata_database(client):
+    runs = client.get("/api/runs").json()["runs"]
+    assert set(runs) == {"eventwire_ingest", "eventwire_events", "eventwire_maintenance"}
+    ingest = runs["eventwire_ingest"]
+    assert [(r["state"], r["duration_s"]) for r in ingest] == [("failed", 7.5), ("success", 42.0)]
+    assert ingest[0]["data_interval_end"] == RUN_2.end.isoformat()
+    assert [r["duration_s"] for r in runs["eventwire_events"]] == [95.0]
+    assert runs["eventwire_maintenance"] == []
+
+
+def test_data_docs_are_served_from_the_data_root(client):
+    response = client.get("/datadocs/")
+    assert response.status_code == 200
+    assert response.content == DATA_DOCS_HTML
+    assert response.headers["content-type"].startswith("text/html")
+    assert client.get("/datadocs/../articles/x.parquet").status_code == 404
+    assert client.get("/datadocs/missing.html").status_code == 404
+
+
+@pytest.mark.slow
+def test_real_data_docs_site_is_browsable_through_the_plugin(tmp_path):
+    """Every relative link of the GX site the pipeline publishes resolves through the plugin."""
+    from eventwire.quality.docs import build_data_docs
+
+    root = write_fixture_root(tmp_path / "data")
+    docs = root / "quality" / "docs"
+    (docs / "index.html").unlink()
+    results = [pq.read_table(path) for path in sorted((root / "quality").rglob("*.parquet"))]
+    build_data_docs(results, docs)
+    client = make_client(root)
+    index = client.get("/datadocs/")
+    assert index.status_code == 200
+    links = {
+        link
+        for link in re.findall(r'(?:href|src)="([^"#?]+)', index.text)
+        if not link.startswith(("http://", "https://", "//", "data:", "mailto:"))
+    }
+    assert {"expectations/articles.html", "expectations/mentions.html"} <= links
+    for link in sorted(links):
+        target = posixpath.normpath(posixpath.join("/datadocs", unquote(link)))
+        assert client.get(target).status_code == 200, link
+
+
+def test_new_data_root_answers_with_empty_panels(tmp_path):
+    client = make_client(tmp_path / "nothing")
+    assert client.get("/api/volumes").json() == {"articles_by_feed": [], "mentions_by_type": []}
+    assert client.get("/api/quality").json() == {"trend": [], "failures": []}
+    assert client.get("/api/quarantine").json() == {"counts": []}
+    assert client.get("/api/events").json() == {"events": []}
+    assert client.get("/api/filters").json()["countries"] == []
+    assert client.get("/datadocs/").status_code == 404
+
+
+SYNTHETIC_MENTIONS = 100_000
+SYNTHETIC_RUNS = 96  # a day of 15-minute intervals
+ENDPOINT_BUDGET_S = 1.0
+
+
+def _table(dataset: str, columns: dict[str, list]) -> pa.Table:
+    """A table of ``dataset``'s schema from the given columns; the others are null."""
+    schema = SCHEMAS[dataset]
+    length = len(next(iter(columns.values())))
+    columns = {"schema_version": [SCHEMA_VERSION] * length, **columns}
+    arrays = [
+        pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_synthetic_day(root: Path) -> None:
+    """A day of 96 runs with 100,000 mentions (and events, articles, quarantine, quality)."""
+    day = datetime(2017, 11, 2, tzinfo=UTC)
+    per_run = SYNTHETIC_MENTIONS // SYNTHETIC_RUNS
+    for index in range(SYNTHETIC_RUNS):
+        run = Interval(
+            day + timedelta(minutes=15 * index), day + timedelta(minutes=15 * index + 15)
+        )
+        ids = [f"{index}-{n}" for n in range(per_run + (index < SYNTHETIC_MENTIONS % 96))]
+        record = {
+            "event_id": [f"ev-{i}" for i in ids],
+            "mention_id": [f"m-{i}" for i in ids],
+            "article_id": [f"a-{i}" for i in ids],
+            "source_name": [f"feed{n % 12}" for n in range(len(ids))],
+            "url": [f"https://example.org/{i}" for i in ids],
+            "sentence_text": [f"Sentence {i} in which something happened to someone." for i in ids],
+            "event_date": [date(2017, 11, 1) - timedelta(days=n % 30) for n in range(len(ids))],
+            "ingested_at": [run.end] * len(ids),
+            "updated_at": [run.end] * len(ids),
+            "plover_type": [PLOVER_TYPES[n % 16] for n in range(len(ids))],
+            "country": [("IRQ", "SYR", "TUR", "IRN", "JOR")[n % 5] for n in range(len(ids))],
+        }
+        write_dataset_table(root, "mentions", _table("mentions", record), run)
+        write_dataset_table(root, "events", _table("events", record), run)
+        articles = {
+            "article_id": record["article_id"][::5],
+            "url": record["url"][::5],
+            "canonical_url": record["url"][::5],
+            "source_name": record["source_name"][::5],
+            "ingested_at": record["ingested_at"][::5],
+        }
+        write_dataset_table(root, "articles", _table("articles", articles), run)
+        bad = {
+            "record_id": ids[:50],
+            "reason": [f"reason {n % 4}" for n in range(50)],
+            "payload": ["<html>" + "x" * 2000 + "</html>"] * 50,
+            "quarantined_at": [run.end] * 50,
+        }
+        write_dataset_table(root, "quarantine", _table("quarantine", bad), run, stage="fetch")
+        checks = {
+            "run_id": [f"run-{index}"] * 40,
+            "data_interval_end": [run.end] * 40,
+            "suite": ["articles"] * 20 + ["mentions"] * 20,
+            "expectation": [f"e{n}" for n in range(40)],
+            "success": [n % 7 != 0 for n in range(40)],
+            "validated_at": [run.end] * 40,
+        }
+        write_dataset_table(root, "quality", _table("quality", checks), run)
+    deletions = {"event_id": ["ev-0-0"], "deleted_at": [day]}
+    write_dataset_table(root, "deletions", _table("deletions", deletions), RUN_1)
+
+
+def write_dataset_table(root: Path, dataset: str, table: pa.Table, run: Interval, **hive) -> None:
+    folder = root / dataset / f"dt={run.dt}"
+    for column in PARTITIONS[dataset][1:]:
+        folder /= f"{column}={hive[column]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, folder / run.file_name)
+
+
+@pytest.mark.slow
+def test_endpoints_answer_within_a_second_for_a_day_of_100k_mentions(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ui-day") / "data"
+    write_synthetic_day(root)
+    client = make_client(root, metadata_session_factory())
+    paths = [
+        "/api/volumes",
+        "/api/quality",
+        "/api/quarantine",
+        "/api/quarantine/samples?stage=fetch&reason=reason%201",
+        "/api/events",
+        "/api/events?country=IRQ&type=ASSAULT&date_from=2017-10-20",
+        "/api/filters",
+    ]
+    timings = {}
+    for path in paths:
+        durations = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = client.get(path)
+            durations.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.text)
+        timings[path] = statistics.median(durations)
+    print("endpoint medians (s):", {p: round(t, 3) for p, t in timings.items()})
+    assert sum(r["n"] for r in client.get("/api/volumes").json()["mentions_by_type"]) == (
+        SYNTHETIC_MENTIONS
+    )
+    slow = {path: seconds for path, seconds in timings.items() if seconds >= ENDPOINT_BUDGET_S}
+    assert not slow, f"endpoints slower than {ENDPOINT_BUDGET_S} s: {slow}"
+
+
+def test_data_root_follows_the_variable_and_s3_connection(monkeypatch):
+    from airflow.models import Variable
+    from airflow.models.connection import Connection
+    from eventwire_ui.app import configured_root
+
+    from eventwire.config import S3Options
+    from eventwire.fs import DataRoot
+
+    variables = {"eventwire_data_root": "s3://events/prod"}
+    monkeypatch.setattr(
+        Variable, "get", classmethod(lambda cls, key, default_var=None: variables.get(key))
+    )
+    connection = Connection(
+        conn_id="eventwire_s3",
+        conn_type="aws",
+        login="key",
+        password="secret",
+        extra='{"endpoint_url": "http://127.0.0.1:9000"}',
+    )
+    monkeypatch.setattr(
+        Connection, "get_connection_from_secrets", classmethod(lambda cls, conn_id: connection)
+    )
+    assert configured_root() == DataRoot(
+        "s3://events/prod",
+        S3Options(endpoint_url="http://127.0.0.1:9000", key="key", secret="secret"),
+    )
+    variables.clear()
+    monkeypatch.setenv("EVENTWIRE_DATA_ROOT", "/srv/eventwire")
+    assert configured_root().url == "/srv/eventwire"
