@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import unicodedata
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
