@@ -154,3 +154,29 @@ def test_rerunning_the_interval_leaves_byte_identical_files(data_root, dags):
         assert rerun.state == "success"
     assert _fingerprints(data_root) == before
     assert _quarantine_without_run_ids(data_root) == quarantine_before
+
+
+def test_run_summary_reports_what_the_run_did(data_root):
+    from eventwire.fs import DataRoot
+    from eventwire.store.commands import summarise
+
+    lines = summarise(DataRoot(str(data_root))).splitlines()
+    assert "feeds read: 4" in lines
+    assert "duplicates dropped: 2" in lines
+    assert any(line.startswith("events by PLOVER type: ASSAULT ") for line in lines)
+    suites = [
+        line.split(":")[0].strip() for line in lines if line.endswith(")") and "checks" in line
+    ]
+    assert suites == ["articles", "events", "mentions"]
+    assert all(": pass (" in line for line in lines if "checks met" in line)
+
+
+def test_quarantined_mentions_never_reach_mentions_or_events(data_root):
+    quarantined = {
+        row["record_id"]
+        for row in _read(data_root, "quarantine").to_pylist()
+        if row["stage"] == "quality"
+    }
+    mention_ids = set(_read(data_root, "mentions").column("mention_id").to_pylist())
+    event_ids = set(_read(data_root, "events").column("event_id").to_pylist())
+    assert quarantined and not quarantined & (mention_ids | event_ids)

@@ -184,3 +184,28 @@ def test_no_duplicate_ids_after_any_sequence_of_runs(tmp_path_factory, steps):
             first_ids.setdefault(mention_id, event_id)
             if event_id != first_ids[mention_id]:
                 assert first_ids[mention_id] not in per_event, "a live event changed its id"
+
+
+def test_a_rejected_event_is_not_written_and_keeps_its_stored_version(root):
+    first = run()
+    _run(root, first, [mention("m-1", first, fatalities=13)])
+    stored = _events(root)
+    later = run(hour=12)
+    plan = merge.plan_merge(
+        root,
+        pa.Table.from_pylist(
+            [
+                mention("m-2", later, fatalities=11),
+                mention("m-elsewhere", later, plover_type="PROTEST"),
+            ],
+            schema=schema.MENTIONS,
+        ),
+        later,
+    )
+    assert set(plan.events.column("event_id").to_pylist()) == set(plan.rows_by_id)
+    joined = merge.event_id_for("m-1")
+    result = plan.commit(rejected=frozenset({joined}))
+    events = _events(root)
+    assert events[joined] == stored[joined]
+    assert merge.event_id_for("m-elsewhere") in events
+    assert result.mentions.column("mention_id").to_pylist() == ["m-elsewhere"]

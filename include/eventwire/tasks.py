@@ -26,6 +26,9 @@ from eventwire.interval import Interval
 EXTRACT_BATCH_SIZE = 200  # articles per mapped extraction task: ~2-5 s of work, small XCom
 INGEST_PART = "ingest"  # suffix of the quarantine/quality files the ingest DAG owns
 EVENTS_PART = "events"  # suffix of the quarantine/quality files the events DAG owns
+# Data Docs show the latest runs (two days of the 15-minute schedule): rebuilding the site
+# from the whole history would grow every run's cost without bound.
+DATA_DOCS_RUNS = 192
 _VERSIONED = {"schema_version": schema.SCHEMA_VERSION}  # staged mentions carry the version
 # Staged mentions have no event_id yet (publish_events' merge assigns it): MENTIONS, nullable id.
 _STAGED_MENTIONS = schema.MENTIONS.set(
@@ -69,6 +72,7 @@ def publish_articles(
 ) -> dict:
     """Deduplicate the staged candidates and write ``articles/`` and ``quarantine/`` atomically."""
     from eventwire.ingest.pipeline import deduplicate
+    from eventwire.quality.gate import validate
     from eventwire.store.manifest import write_manifest
     from eventwire.store.parquet import write_interval
 
@@ -78,9 +82,19 @@ def publish_articles(
     candidates = [row for item in harvests for row in _unstage(root, item["staged"]["articles"])]
     rejects = [row for item in harvests for row in _unstage(root, item["staged"]["quarantine"])]
     outcome = deduplicate(candidates, settings, window, run_id)
-    quarantine = rejects + outcome.quarantine
-    files = write_interval(root, "articles", outcome.articles, window)
+    gate = validate(
+        "articles",
+        pa.Table.from_pylist(outcome.articles, schema=schema.ARTICLES),
+        run_id=run_id,
+        interval=window,
+        previous_row_counts=_previous_counts(root, "ingest", "articles"),
+        settings=settings,
+    )
+    quarantine = rejects + outcome.quarantine + gate.quarantined
+    files = write_interval(root, "articles", gate.valid, window)
     files += write_interval(root, "quarantine", quarantine, window, part=INGEST_PART)
+    files += write_interval(root, "quality", gate.results, window, part=INGEST_PART)
+    _publish_data_docs(root)
     counts = Counter()
     for item in harvests:
         counts.update(item["counts"])
@@ -88,15 +102,17 @@ def publish_articles(
     summary = {
         "interval": interval,
         "feeds": len(harvests),
-        "articles": len(outcome.articles),
-        "english_articles": sum(row.get("language") == "en" for row in outcome.articles),
+        "articles": gate.valid.num_rows,
+        "english_articles": gate.valid.column("language").to_pylist().count("en"),
         "quarantined": len(quarantine),
         "quarantined_by_stage": dict(Counter(row["stage"] for row in quarantine)),
         "outcomes": dict(sorted(counts.items())),
+        "validation": not gate.critical_failures,
         "files": files,
     }
     write_manifest(root, "ingest", window, summary)
     _clear_staging(root, "ingest", window)
+    gate.raise_for_critical()
     return summary
 
 
@@ -109,26 +125,36 @@ def pending_batches(
     the events DAG catch up on anything a failed or skipped run left behind.
     """
     from eventwire.store.manifest import read_manifests
-    from eventwire.store.parquet import list_files, read_dataset
+    from eventwire.store.parquet import is_compacted, list_files, read_dataset
 
     root = data_root(settings)
     done = {item["interval"] for item in read_manifests(root, "events")}
+    wanted_window = Interval.parse(interval) if interval else None
     batches: list[dict] = []
     for path in list_files(root, "articles"):
-        window = _interval_of(path)
-        wanted = str(window) == interval if interval else str(window) not in done
-        if not wanted:
-            continue
+        if is_compacted(path):
+            # A compacted file holds a closed day, coded before compaction; only an explicit
+            # re-run of one of its intervals reads it, picking that interval's rows.
+            if wanted_window is None or f"dt={wanted_window.dt}/" not in path:
+                continue
+            window = wanted_window
+        else:
+            window = _interval_of(path)
+            if str(window) != interval if interval else str(window) in done:
+                continue
         table = read_dataset(root, "articles", files=[path])
         english = sorted(
             article_id
-            for article_id, language in zip(
+            for article_id, language, ingested_at in zip(
                 table.column("article_id").to_pylist(),
                 table.column("language").to_pylist(),
+                table.column("ingested_at").to_pylist(),
                 strict=True,
             )
-            if language == "en"
+            if language == "en" and ingested_at == window.end
         )
+        if is_compacted(path) and not english:
+            continue
         chunks = [english[i : i + batch_size] for i in range(0, len(english), batch_size)] or [[]]
         batches.extend(
             {"interval": str(window), "articles_file": path, "batch": number, "article_ids": ids}
@@ -186,8 +212,8 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
     """
     from eventwire.quality.gate import validate
     from eventwire.store.manifest import write_manifest
-    from eventwire.store.merge import merge_mentions
-    from eventwire.store.parquet import read_dataset, write_interval
+    from eventwire.store.merge import plan_merge
+    from eventwire.store.parquet import write_interval
 
     root = data_root(settings)
     by_interval: dict[str, list[dict]] = {}
@@ -201,18 +227,28 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
             for item in sorted(items, key=lambda i: i["batch"])
             for row in _unstage(root, item["staged"])
         ]
-        mentions = pa.Table.from_pylist(staged, schema=schema.MENTIONS)
-        history = _previous_row_counts(root, "mentions")
         mention_gate = validate(
-            "mentions", mentions, run_id=run_id, interval=window,
-            previous_row_counts=history, settings=settings,
-        )  # fmt: skip
-        merged = merge_mentions(root, mention_gate.valid, window)
-        events = read_dataset(root, "events").drop_columns(["dt"])
-        event_gate = validate(
-            "events", events.cast(schema.EVENTS), run_id=run_id, interval=window, settings=settings
+            "mentions",
+            pa.Table.from_pylist(staged, schema=schema.MENTIONS),
+            run_id=run_id,
+            interval=window,
+            previous_row_counts=_previous_counts(root, "events", "mentions"),
+            settings=settings,
         )
-        quarantine = _as_rows(mention_gate.quarantined) + _as_rows(event_gate.quarantined)
+        # Events are validated before they are written: only the versions this run changes.
+        plan = plan_merge(root, mention_gate.valid, window)
+        event_gate = validate(
+            "events", plan.events, run_id=run_id, interval=window, settings=settings
+        )
+        rejected = frozenset(plan.rows_by_id) - frozenset(
+            event_gate.valid.column("event_id").to_pylist()
+        )
+        merged = plan.commit(rejected)
+        quarantine = (
+            mention_gate.quarantined
+            + event_gate.quarantined
+            + _mentions_of_rejected_events(plan.mentions, rejected, run_id, window)
+        )
         files = write_interval(root, "mentions", merged.mentions, window)
         files += write_interval(root, "quarantine", quarantine, window, part=EVENTS_PART)
         files += write_interval(
@@ -223,7 +259,7 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
             part=EVENTS_PART,
         )
         files += merged.files
-        _publish_data_docs(root, [mention_gate, event_gate])
+        _publish_data_docs(root)
         by_type = Counter(merged.mentions.column("plover_type").to_pylist())
         summary = {
             "interval": interval,
@@ -256,24 +292,46 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
     }
 
 
-def _previous_row_counts(root: DataRoot, dataset: str) -> list[int]:
+def _previous_counts(root: DataRoot, dag: str, key: str) -> list[int]:
+    """Row counts earlier runs of ``dag`` recorded in their manifests, for the volume check."""
     from eventwire.store.manifest import read_manifests
 
-    key = "mentions" if dataset == "mentions" else dataset
-    return [item[key] for item in read_manifests(root, "events") if key in item]
+    return [item[key] for item in read_manifests(root, dag) if key in item]
 
 
-def _publish_data_docs(root: DataRoot, gates: list) -> None:
+def _mentions_of_rejected_events(
+    mentions: pa.Table, rejected: frozenset[str], run_id: str, window: Interval
+) -> list[dict]:
+    """Quarantine records for the mentions left out because their event failed validation."""
+    from eventwire.quality.gate import quarantine_rows
+
+    reasons = {
+        position: [f"event_rejected: {event_id}"]
+        for position, event_id in enumerate(mentions.column("event_id").to_pylist())
+        if event_id in rejected
+    }
+    return quarantine_rows("mentions", mentions, reasons, run_id, window)
+
+
+def _publish_data_docs(root: DataRoot) -> None:
+    """Rebuild the Data Docs site from the newest ``DATA_DOCS_RUNS`` runs in ``quality/``."""
+    import pyarrow.compute as pc
+
     from eventwire.quality.docs import build_data_docs
+    from eventwire.store.parquet import read_dataset
 
+    results = read_dataset(root, "quality").drop_columns(["dt"])
+    newest = (
+        results.group_by("run_id")
+        .aggregate([("data_interval_end", "max")])
+        .sort_by([("data_interval_end_max", "descending"), ("run_id", "ascending")])
+        .column("run_id")[:DATA_DOCS_RUNS]
+    )
+    recent = results.filter(pc.is_in(results.column("run_id"), newest))
     with tempfile.TemporaryDirectory() as folder:
-        site = build_data_docs([gate.results for gate in gates], Path(folder))
+        site = build_data_docs([recent], Path(folder))
         for file in sorted(path for path in site.rglob("*") if path.is_file()):
             root.put_atomic(file.read_bytes(), "quality", "docs", file.relative_to(site).as_posix())
-
-
-def _as_rows(rows: pa.Table | list[dict]) -> list[dict]:
-    return rows.to_pylist() if isinstance(rows, pa.Table) else list(rows)
 
 
 def _interval_of(path: str) -> Interval:

@@ -102,7 +102,7 @@ def validate(
         dataset=dataset,
         run_id=run_id,
         valid=table.filter(keep),
-        quarantined=_quarantine_rows(dataset, table, reasons, run_id, interval),
+        quarantined=quarantine_rows(dataset, table, reasons, run_id, interval),
         results=_results_table(dataset, outcomes, run_id, interval),
         critical_failures=critical_failures,
     )
@@ -201,9 +201,11 @@ def _describe_failure(outcome: _Outcome) -> str:
     return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected or 'other'}"
 
 
-def _quarantine_rows(
+def quarantine_rows(
     dataset: str, table: pa.Table, reasons: dict[int, list[str]], run_id: str, interval: Interval
 ) -> list[dict]:
+    """Quarantine records (stage ``quality``) for the rows of ``table`` at the keys of
+    ``reasons``, each with its reasons joined and the whole row as the payload."""
     if not reasons:
         return []
     positions = sorted(reasons)

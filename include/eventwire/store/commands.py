@@ -127,14 +127,17 @@ def summarise(root: DataRoot) -> str:
     by_stage = connection.execute(
         "SELECT CAST(stage AS VARCHAR), count(*) FROM quarantine GROUP BY ALL ORDER BY 1"
     ).fetchall()
-    suites = connection.execute(
+    # Batch-level checks record what they observed; row-level ones leave it null. Only a failed
+    # critical batch check fails the run: failed row checks quarantine their rows and go on.
+    latest_checks = connection.execute(
         """WITH latest AS (
-            SELECT CAST(suite AS VARCHAR) AS suite, run_id, success, severity, data_interval_end,
+            SELECT CAST(suite AS VARCHAR) AS suite, CAST(expectation AS VARCHAR) AS expectation,
+                   success, CAST(severity AS VARCHAR) AS severity, observed, unexpected_count,
+                   data_interval_end,
                    max(data_interval_end) OVER (PARTITION BY suite) AS newest
             FROM quality)
-        SELECT suite, count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success),
-               count(*) FILTER (WHERE NOT success AND CAST(severity AS VARCHAR) = 'critical')
-        FROM latest WHERE data_interval_end = newest GROUP BY ALL ORDER BY 1"""
+        SELECT suite, expectation, success, severity, observed IS NOT NULL, unexpected_count
+        FROM latest WHERE data_interval_end = newest ORDER BY 1, 2"""
     ).fetchall()
     connection.close()
     lines = [
@@ -149,15 +152,28 @@ def summarise(root: DataRoot) -> str:
         "rows quarantined by stage: "
         + (", ".join(f"{name} {n}" for name, n in by_stage) or "none"),
         "validation (latest run per suite):",
-        *[
-            f"  {suite}: {'FAIL' if critical else 'pass'} ({ok} met, {bad} unmet, "
-            f"{critical} critical)"
-            for suite, ok, bad, critical in suites
-        ],
+        *_validation_lines(latest_checks),
         "Parquet files written by the latest runs:",
         *[f"  {path}" for item in (ingest[-1:] + events[-1:]) for path in item.get("files", [])],
     ]
     return "\n".join(lines)
+
+
+def _validation_lines(checks: list[tuple]) -> list[str]:
+    """One line per suite: pass or FAIL (a critical batch check failed), and the row checks
+    that quarantined rows, with how many."""
+    lines = []
+    for suite in sorted({check[0] for check in checks}):
+        rows = [check for check in checks if check[0] == suite]
+        failed_batch = [c[1] for c in rows if not c[2] and c[4] and c[3] == "critical"]
+        failed_rows = [f"{c[1]} {c[5]}" for c in rows if not c[2] and not c[4]]
+        met = sum(1 for c in rows if c[2])
+        verdict = "FAIL: " + ", ".join(failed_batch) if failed_batch else "pass"
+        line = f"  {suite}: {verdict} ({met} of {len(rows)} checks met"
+        if failed_rows:
+            line += "; rows quarantined by " + ", ".join(failed_rows)
+        lines.append(line + ")")
+    return lines
 
 
 def _cell(value) -> str:

@@ -20,6 +20,10 @@ Rules (DESIGN.md, the event record; issue 5):
   (or, once that day is compacted, in its first compacted file). A later run that changes an
   event rewrites the file that holds it, atomically; an event therefore exists in exactly one
   file and ``event_id`` is unique across the dataset after any sequence of runs.
+* Validation sits between planning and writing: ``plan_merge`` computes the new versions of
+  every touched event, the caller validates them, and ``MergePlan.commit`` writes all but the
+  rejected ones. A rejected event keeps its stored version (if any) and this run's mentions of
+  it are left out, so ``events/`` holds only checked rows and no mention names a missing event.
 * Re-running an interval replaces that interval's mentions (those stamped with its interval end).
   An event left with no mentions is removed from ``events/`` and recorded in ``deletions/``
   (in the re-run interval's file, keeping earlier deletions of that interval); an id that comes
@@ -72,8 +76,45 @@ def event_id_for(mention_id: str) -> str:
     return f"{EVENT_ID_PREFIX}{digest}"
 
 
+@dataclass
+class MergePlan:
+    """One run's merge, computed but not yet written."""
+
+    root: DataRoot
+    interval: Interval
+    mentions: pa.Table  # this run's mentions with their event_id
+    rows_by_id: dict[str, dict]  # the new version of every event this run touches
+    gone: list[str]  # events left without mentions
+
+    @property
+    def events(self) -> pa.Table:
+        """The touched events' new versions, as ``schema.EVENTS``, for validation."""
+        rows = [self.rows_by_id[event_id] for event_id in sorted(self.rows_by_id)]
+        return pa.Table.from_pylist(rows, schema=schema.EVENTS)
+
+    def commit(self, rejected: frozenset[str] = frozenset()) -> MergeResult:
+        """Write every planned event except ``rejected`` ones; drop their mentions."""
+        rows_by_id = {eid: row for eid, row in self.rows_by_id.items() if eid not in rejected}
+        store = _EventFiles(self.root, self.interval)
+        written = store.apply(rows_by_id, self.gone)
+        files = store.flush()
+        deletion_files, deletion_count = _record_deletions(
+            self.root, self.interval, self.gone, set(rows_by_id)
+        )
+        dropped = pc.is_in(
+            self.mentions.column("event_id"), pa.array(sorted(rejected), pa.string())
+        )
+        mentions = self.mentions.filter(pc.invert(dropped))
+        return MergeResult(mentions, written, deletion_count, files + deletion_files)
+
+
 def merge_mentions(root: DataRoot, mentions: pa.Table, interval: Interval) -> MergeResult:
     """Assign ``event_id`` to this run's mentions and update ``events/`` and ``deletions/``."""
+    return plan_merge(root, mentions, interval).commit()
+
+
+def plan_merge(root: DataRoot, mentions: pa.Table, interval: Interval) -> MergePlan:
+    """Assign ``event_id`` to this run's mentions and compute the touched events' new rows."""
     new = _unique(parquet.conform("mentions", mentions).to_pylist())
     prior_ids, others = _stored_mentions(root, interval, new)
     members: dict[str, list[dict]] = defaultdict(list)
@@ -97,12 +138,8 @@ def merge_mentions(root: DataRoot, mentions: pa.Table, interval: Interval) -> Me
         for eid, first in firsts.items()
     }
     gone = sorted(eid for eid in touched if not members[eid])
-    store = _EventFiles(root, interval)
-    written = store.apply(rows_by_id, gone)
-    files = store.flush()
-    deletion_files, deletion_count = _record_deletions(root, interval, gone, set(rows_by_id))
     table = parquet.conform("mentions", pa.Table.from_pylist(new, schema=schema.MENTIONS))
-    return MergeResult(table, written, deletion_count, files + deletion_files)
+    return MergePlan(root, interval, table, rows_by_id, gone)
 
 
 def _stored_mentions(
@@ -217,6 +254,7 @@ def _event_row(first: dict, rows: list[dict], interval: Interval) -> dict:
     """The event's record: its first mention's fields plus aggregates over all its mentions."""
     rows = sorted(rows, key=_mention_order)
     event = {column: first[column] for column in _RECORD_COLUMNS}
+    event["schema_version"] = schema.SCHEMA_VERSION
     event["event_id"] = rows[0]["event_id"]
     stated = [row for row in rows if row["fatalities"] is not None]
     if stated:
