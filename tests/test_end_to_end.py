@@ -164,6 +164,8 @@ def test_run_summary_reports_what_the_run_did(data_root):
     assert "feeds read: 4" in lines
     assert "duplicates dropped: 2" in lines
     assert any(line.startswith("events by PLOVER type: ASSAULT ") for line in lines)
+    (events,) = [int(line.split(": ")[1]) for line in lines if line.startswith("events: ")]
+    assert events == _read(data_root, "events").num_rows
     suites = [
         line.split(":")[0].strip() for line in lines if line.endswith(")") and "checks" in line
     ]

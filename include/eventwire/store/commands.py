@@ -148,6 +148,7 @@ def summarise(root: DataRoot) -> str:
         f"articles kept: {sum(item.get('articles', 0) for item in ingest)}",
         f"duplicates dropped: {sum(n for k, n in outcomes.items() if 'duplicate' in k)}",
         f"mentions coded: {sum(item.get('mentions', 0) for item in events)}",
+        f"events: {sum(n for _, n in by_type)}",
         "events by PLOVER type: " + (", ".join(f"{name} {n}" for name, n in by_type) or "none"),
         "rows quarantined by stage: "
         + (", ".join(f"{name} {n}" for name, n in by_stage) or "none"),
