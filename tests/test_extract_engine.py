@@ -222,6 +222,22 @@ def test_descriptions_and_allegations_are_not_events(extractor, text: str) -> No
     assert not {"ASSAULT", "COERCE", "RETREAT", "AID"} & _types(_extract(extractor, text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More than 10,000 people have been killed in the conflict in Yemen.",
+        "The insurgency has killed more than 20,000 people in Nigeria since 2009.",
+    ],
+)
+def test_casualty_tallies_are_background_not_events(extractor, text: str) -> None:
+    assert _extract(extractor, text) == []
+
+
+def test_perfect_tense_acts_over_a_period_still_happened(extractor) -> None:
+    text = "Hundreds of fighters have been demobilized in Mali since the peace accord."
+    assert _types(_extract(extractor, text)) == {"RETREAT"}
+
+
 def test_extraction_is_deterministic(extractor) -> None:
     text = "Sudanese troops attacked a rebel base near Kadugli, killing 14 fighters."
     assert _extract(extractor, text) == _extract(extractor, text)

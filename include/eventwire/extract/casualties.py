@@ -8,6 +8,8 @@ militants"). Coordinated victims are summed ("13 militants and two soldiers were
 as are the casualty words of one kind in a sentence. Numbers that count anything else (ages,
 years, percentages, vehicles, money, fractions) are never read, and a victim without a stated
 number ("many were killed", "a huge number of militants") gives ``None``: never a guess.
+A running tally ("10,000 have been killed in the conflict") counts many events, not this one,
+and is not read.
 
 Number words and ACLED's quantity words ("dozens" = 12, "hundreds" = 100) are data
 (``data/number_words.tsv``); so are the casualty words (``data/casualty_words.tsv``) and the
@@ -22,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from eventwire.extract.modality import is_cumulative
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -281,7 +285,7 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
     used: set[int] = set()
     for pred in sent:
         role = _role(pred)
-        if role is None:
+        if role is None or is_cumulative(pred):
             continue
         pos, kind = role
         for victim in _victims(pred, pos):

@@ -7,6 +7,9 @@
   to cooperate is AGREE, to use force is THREATEN; refusals are REJECT) and never codes the
   embedded act as done. "managed to shell" is done.
 - A hypothetical ("could attack", "if they attack") is dropped.
+- A perfect-tense tally over a period ("more than 10,000 people have been killed in the
+  conflict since 2014", "the insurgency has killed 20,000 so far") sums many acts: it is
+  background, as ACLED codes discrete events only.
 
 Word lists are data (``data/trigger_context.tsv``).
 """
@@ -40,6 +43,15 @@ _NEGATORS = frozenset({"not", "n't", "never", "no"})
 # How many clause levels up a governing word is looked for ("vowed to continue to attack").
 MAX_GOVERNOR_LEVELS = 2
 _WISH_WORDS = frozenset({"want", "wish", "expect", "hope"})
+# Prepositions and marks that open a period reaching up to now ("since 2014", "throughout").
+_PERIOD_OPENERS = frozenset({"since", "throughout"})
+# Prepositions whose object can name a protracted conflict ("in the war", "during the crisis").
+_PERIOD_PREPOSITIONS = frozenset({"in", "during", "throughout", "over"})
+# Spans that reach up to the time of writing ("this year", "the past three months").
+_RECENT_SPANS = frozenset({"year", "years", "month", "months", "week", "weeks"})
+# How deep a period phrase is looked for under the predicate ("killed in the conflict between
+# Ukrainian forces and separatists since April 2014": "since" hangs off "separatists").
+MAX_PERIOD_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ def modality_of(predicate: Token) -> Modality:
     marks = _marks(predicate)
     if marks & _CONDITIONAL_MARKS:
         return Modality(HYPOTHETICAL, negated)
-    if marks & _BACKGROUND_MARKS:
+    if marks & _BACKGROUND_MARKS or _is_toll(predicate):
         return Modality(BACKGROUND, negated)
     if auxes & words.get("obligation", frozenset()) and not negated:
         head = predicate.head
@@ -154,3 +166,59 @@ def _going_to(verb: Token) -> bool:
         and head.lower_ == "going"
         and any(c.dep_ == "aux" for c in head.children)
     )
+
+
+def _is_toll(predicate: Token) -> bool:
+    """ "10,000 have been killed in the conflict": a casualty tally. Other perfect-tense acts
+    over a period ("have been demobilised since the accord") still report what happened."""
+    casualty = context_words().get("casualty", frozenset())
+    return predicate.lemma_.lower() in casualty and is_cumulative(predicate)
+
+
+def is_cumulative(predicate: Token) -> bool:
+    """A perfect-tense act over a period up to now: a tally of many events, not one."""
+    perfect = predicate.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" for c in predicate.children
+    )
+    return perfect and any(_opens_period(t) for t in _period_phrases(predicate))
+
+
+def _period_phrases(predicate: Token) -> list[Token]:
+    """Prepositions, marks and adverbs under the predicate and its noun phrases, not inside
+    other clauses (whose own tense says nothing about this act)."""
+    found: list[Token] = []
+    frontier = [predicate]
+    for _ in range(MAX_PERIOD_DEPTH):
+        following = []
+        for token in frontier:
+            for child in token.children:
+                if child.dep_ in ("prep", "pobj", "conj", "npadvmod", "advmod", "mark"):
+                    found.append(child)
+                    following.append(child)
+                elif child.dep_ == "advcl" and token is predicate:
+                    found.extend(c for c in child.children if c.dep_ == "mark")
+        frontier = following
+    return found
+
+
+def _opens_period(token: Token) -> bool:
+    word = token.lower_
+    if word in _PERIOD_OPENERS and token.dep_ in ("prep", "mark"):
+        return True
+    objects = [c for c in token.children if c.dep_ == "pobj"]
+    if word in _PERIOD_PREPOSITIONS and token.dep_ == "prep":
+        periods = context_words().get("period", frozenset())
+        if any(o.lemma_.lower() in periods for o in objects):
+            return True
+        return any(_is_recent_span(o, ("past", "last")) for o in objects)
+    if word == "far" and any(c.lower_ == "so" for c in token.children):
+        return True
+    if word == "to" and any(o.lower_ == "date" for o in objects):
+        return True
+    return token.dep_ == "npadvmod" and _is_recent_span(token, ("this", "past"))
+
+
+def _is_recent_span(noun: Token, openers: tuple[str, ...]) -> bool:
+    """ "(over) the past three years", "(in) the last month", "this year"; not "last week",
+    which names a time in the past rather than a span reaching now."""
+    return noun.lower_ in _RECENT_SPANS and any(c.lower_ in openers for c in noun.children)
