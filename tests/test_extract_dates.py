@@ -85,3 +85,17 @@ def test_date_of_the_trigger_clause_wins(nlp) -> None:
     text = "The minister said on Wednesday that police arrested the suspects on Monday."
     found = _resolve(nlp, text, "arrested")
     assert (found.date, found.text) == (dt.date(2019, 3, 11), "on Monday")
+
+
+def test_future_act_ignores_dates_of_clauses_nested_in_it(nlp) -> None:
+    text = (
+        "The US will send 3,000 more troops under a strategy announced by the president in August."
+    )
+    found = _resolve(nlp, text, "send")
+    assert (found.date, found.flag, found.text) == (PUBLISHED.date(), "future", None)
+
+
+def test_future_act_keeps_its_own_date(nlp) -> None:
+    text = "The US will send 3,000 more troops in August under a strategy announced last week."
+    found = _resolve(nlp, text, "send")
+    assert (found.date, found.precision, found.flag) == (dt.date(2019, 8, 1), "month", "future")

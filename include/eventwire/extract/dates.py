@@ -41,6 +41,10 @@ REPORTED = "reported"
 HISTORICAL = "historical"
 FUTURE = "future"
 
+# Dependencies that open a clause of its own inside the trigger's (relative, adverbial and
+# complement clauses), whose dates belong to their own verbs.
+_NESTED_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
+
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -95,7 +99,7 @@ def resolve_event_date(sent: Span, trigger: Token, published: dt.datetime) -> Ev
     """The date of the event ``trigger`` names, from the sentence's date expressions."""
     day = published.date()
     future = _future_modality(trigger)
-    for text in _expressions(sent, trigger):
+    for text in _expressions(sent, trigger, own_clause_only=future):
         resolved = resolve_expression(text, day, future)
         if resolved is not None:
             date, precision = resolved
@@ -239,16 +243,30 @@ def _future_modality(trigger: Token) -> bool:
     return trigger.dep_ == "xcomp" and head.lower_ == "going" and head.head is not head
 
 
-def _expressions(sent: Span, trigger: Token) -> list[str]:
-    """Date expressions of the sentence, those in the trigger's clause first, nearest first."""
-    subtree = {t.i for t in trigger.subtree}
+def _own_clause(trigger: Token) -> set[int]:
+    """Token indices of the trigger's clause, without the clauses nested in it: in "will send
+    troops under a strategy announced in August", "in August" dates the announcing."""
+    own: set[int] = set()
+    stack = [trigger]
+    while stack:
+        token = stack.pop()
+        own.add(token.i)
+        stack.extend(c for c in token.children if c.dep_ not in _NESTED_CLAUSES)
+    return own
+
+
+def _expressions(sent: Span, trigger: Token, own_clause_only: bool = False) -> list[str]:
+    """Date expressions of the sentence, those in the trigger's clause first, nearest first.
+    A future act takes only its own clause's dates: the others date acts already done."""
+    subtree = _own_clause(trigger)
     found: list[tuple[bool, int, str]] = []
     spans: list[tuple[int, int]] = []
     for ent in sent.ents:
         if ent.label_ == "DATE":
             inside = ent.root.i in subtree
-            found.append((not inside, abs(ent.root.i - trigger.i), ent.text))
             spans.append((ent.start_char, ent.end_char))
+            if inside or not own_clause_only:
+                found.append((not inside, abs(ent.root.i - trigger.i), ent.text))
     for m in _EXTRA.finditer(sent.text):
         start = sent.start_char + m.start()
         if any(a <= start < b for a, b in spans):
@@ -257,5 +275,6 @@ def _expressions(sent: Span, trigger: Token) -> list[str]:
         if span is None:
             continue
         inside = span.root.i in subtree
-        found.append((not inside, abs(span.root.i - trigger.i), m.group()))
+        if inside or not own_clause_only:
+            found.append((not inside, abs(span.root.i - trigger.i), m.group()))
     return [text for *_, text in sorted(found)]
