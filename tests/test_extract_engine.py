@@ -216,10 +216,16 @@ def test_receiving_from_makes_the_giver_the_actor(extractor) -> None:
         "Aid reached refugees fleeing the fighting.",  # clause on a noun
         "The mayor accused the militia of attacking the market.",  # the alleged act
         "Markets reopened after the army had shelled the district.",  # background clause
+        "The governor said he will not allow gangs to destroy property.",  # only considered
     ],
 )
 def test_descriptions_and_allegations_are_not_events(extractor, text: str) -> None:
     assert not {"ASSAULT", "COERCE", "RETREAT", "AID"} & _types(_extract(extractor, text))
+
+
+def test_the_charge_of_an_arrest_is_not_an_event(extractor) -> None:
+    text = "Police said 31 people had been arrested for destroying public property."
+    assert _types(_extract(extractor, text)) == {"COERCE"}
 
 
 @pytest.mark.parametrize(

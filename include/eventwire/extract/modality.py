@@ -6,7 +6,7 @@
   request, a refusal word ("refused to release") a refusal; the engine recodes these (an intent
   to cooperate is AGREE, to use force is THREATEN; refusals are REJECT) and never codes the
   embedded act as done. "managed to shell" is done.
-- A hypothetical ("could attack", "if they attack") is dropped.
+- A hypothetical ("could attack", "if they attack", "will not allow them to attack") is dropped.
 - A perfect-tense tally over a period ("more than 10,000 people have been killed in the
   conflict since 2014", "the insurgency has killed 20,000 so far") sums many acts: it is
   background, as ACLED codes discrete events only.
@@ -112,6 +112,8 @@ def modality_of(predicate: Token) -> Modality:
         if governor.lemma_.lower() in words.get("attempt_done", ()):
             current = governor
             continue
+        if governor.lemma_.lower() in words.get("permit", ()):
+            return Modality(HYPOTHETICAL, negated)  # "will not allow criminals to loot"
         kind = _governor_class(governor)
         if kind is None:
             break
