@@ -104,6 +104,12 @@ def test_casualties_and_aircraft(extractor) -> None:
     assert m["fatalities"] == 12 and m["injured"] is None
 
 
+def test_aircraft_destroying_targets_is_an_air_strike(extractor) -> None:
+    text = "Russian aircraft destroyed ammunition depots of Islamic State near Deir ez-Zor."
+    [m] = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert (m["cameo_code"], m["acled_sub_event_type"]) == ("195", "Air/drone strike")
+
+
 def test_follow_up_sentence_takes_the_town_before(extractor) -> None:
     text = "Fighting broke out in Kismayo on Monday. Seven soldiers were killed."
     killed = [m for m in _extract(extractor, text) if m["sentence_index"] == 1]

@@ -5,7 +5,8 @@ The contract (issue 3): ``--input`` is JSON Lines (``{"id", "text", "published"?
 line (not JSON, not an object, no text, a published date that is not ISO-8601) is reported on
 stderr with its line number and skipped; the exit status is then 3, else 0. Input that cannot
 be read at all is exit 2. Progress goes to stderr every ``PROGRESS_EVERY`` documents, so only
-inputs over that size print any. Never a traceback.
+inputs over that size print any. Never a traceback. ``--processes N`` codes with N worker
+processes (see ``parallel``); the output is the same as with one.
 """
 
 from __future__ import annotations
@@ -46,7 +47,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--input", default="-", help="JSON Lines, or a .txt/.html document (default: stdin)"
     )
     parser.add_argument("--output", default="-", help="JSON Lines of mentions (default: stdout)")
+    parser.add_argument(
+        "--processes",
+        type=_positive,
+        default=1,
+        help="worker processes, each with its own model (default: 1, no pool)",
+    )
     parser.set_defaults(handler=run_extract)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {number}")
+    return number
 
 
 def parse_line(number: int, line: str):
@@ -128,7 +145,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from eventwire.extract.engine import Extractor
+    from eventwire.extract.parallel import extract_parallel
 
     bad: list[BadLine] = []
     source = None
@@ -143,8 +160,10 @@ def _run(args: argparse.Namespace) -> int:
     counter = [0]
     mentions = 0
     try:
-        extractor = Extractor(Settings.from_env())
-        for mention in extractor.extract(_counted(documents, counter)):
+        found = extract_parallel(
+            _counted(documents, counter), Settings.from_env(), processes=args.processes
+        )
+        for mention in found:
             sink.write(json.dumps(mention, default=_json_default, ensure_ascii=False) + "\n")
             mentions += 1
     finally:

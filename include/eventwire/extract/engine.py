@@ -143,11 +143,19 @@ class _SentenceContext:
 
 class _DocumentPlaces:
     """Place mentions of a document by sentence: from the parse where a sentence was parsed,
-    else from one raw-text search of the whole document, made only when first needed."""
+    else from the raw-text scan of the whole document (the one ``article_countries`` read),
+    resolved only when first needed."""
 
-    def __init__(self, sentences: list[Sentence], text: str, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self,
+        sentences: list[Sentence],
+        text: str,
+        spans: list[tuple[int, int, tuple[int, ...]]],
+        gazetteer: Gazetteer,
+    ) -> None:
         self._sentences = sentences
         self._text = text
+        self._spans = spans
         self._gazetteer = gazetteer
         self._mentions: list[tuple[int, int, Place]] | None = None
         self._parsed: dict[int, list[Place]] = {}
@@ -160,7 +168,7 @@ class _DocumentPlaces:
         if sentence.index in self._parsed:
             return self._parsed[sentence.index]
         if self._mentions is None:
-            self._mentions = self._gazetteer.find_mentions(self._text)
+            self._mentions = self._gazetteer.find_mentions(self._text, self._spans)
         return [p for a, _, p in self._mentions if sentence.start <= a < sentence.end]
 
     def in_sentence(self, sentence: Sentence) -> bool:
@@ -366,10 +374,15 @@ def _refuse(code: str) -> str:
 
 
 class Extractor:
-    """Codes events in documents; heavy resources load on first use and are shared per process."""
+    """Codes events in documents; heavy resources load on first use and are shared per process.
 
-    def __init__(self, settings: Settings) -> None:
+    ``prefilter=False`` parses every non-junk sentence, not only those the trigger prefilter
+    lets through: the benchmark's baseline, which shows what the prefilter saves.
+    """
+
+    def __init__(self, settings: Settings, prefilter: bool = True) -> None:
         self.settings = settings
+        self.prefilter = prefilter
         self.lexicon = Lexicon.load()
         self.actors = ActorDictionary.load(settings)
         self.version = extractor_version()
@@ -394,9 +407,14 @@ class Extractor:
         return self._gazetteer
 
     def candidate_sentences(self, document: Document) -> tuple[list[Sentence], list[Sentence]]:
-        """All sentences of a document, and those worth parsing (not junk, a trigger present)."""
+        """All sentences of a document, and those worth parsing (not junk, a trigger present
+        unless the prefilter is off)."""
         sentences = split_sentences(document.text or "")
-        keep = [s for s in sentences if not s.junk and self.lexicon.may_contain_trigger(s.text)]
+        keep = [
+            s
+            for s in sentences
+            if not s.junk and (not self.prefilter or self.lexicon.may_contain_trigger(s.text))
+        ]
         return sentences, keep
 
     def extract(self, documents: Iterable[Document], batch_size: int = 64) -> Iterator[dict]:
@@ -422,8 +440,9 @@ class Extractor:
         for i, (document, sentences, _) in enumerate(plans):
             if i not in parsed:
                 continue
-            countries = article_countries(self.gazetteer, document.text)
-            places = _DocumentPlaces(sentences, document.text, self.gazetteer)
+            spans = self.gazetteer.name_spans(document.text)
+            countries = article_countries(self.gazetteer, document.text, spans)
+            places = _DocumentPlaces(sentences, document.text, spans, self.gazetteer)
             for sentence, sdoc in parsed[i]:
                 mentions = sentence_places(sdoc[:], self.gazetteer, countries)
                 places.note(sentence, [m.place for m in mentions])
@@ -477,7 +496,7 @@ class Extractor:
                 mode = (
                     event.trigger.mode if done and code == event.trigger.cameo else None
                 ) or pc.mode
-                if actor is not None and actor.aircraft and _root(code) == 19:
+                if actor is not None and actor.aircraft and pc.plover_type == "ASSAULT":
                     code, mode = AERIAL_CODE, AERIAL_MODE
                 elif _root(code) == 19 and _represses(actor, recipient):
                     code, mode = REPRESSION_CODE, None
@@ -735,7 +754,7 @@ class Extractor:
             ):
                 return m.place
         if mentions:
-            place = locate_event(sent, predicate, self.gazetteer, countries)
+            place = locate_event(sent, predicate, self.gazetteer, countries, mentions)
         else:
             # locate_event would search the sentence again only to fall back to this.
             main = countries.most_common(1)

@@ -75,7 +75,11 @@ def _load(model: str, settings: Settings) -> Language:
 
     nlp = spacy.load(model)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
-    ruler.add_patterns(_patterns(settings))
+    # The ruler matches on ORTH, so its phrase patterns need only the tokenizer; left alone,
+    # add_patterns runs every component before the ruler (the whole parse) over each name,
+    # which was most of a worker's start-up.
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_patterns(settings))
     return nlp
 
 

@@ -53,6 +53,9 @@ ARTICLE_COUNTRY_WEIGHT = 3.0
 # A country named outright counts this many times a town of that country in article_countries.
 COUNTRY_MENTION_WEIGHT = 2
 
+# Place-name keys kept per process (a key and its name are short strings).
+NAME_KEY_CACHE = 1 << 16
+
 # A sentence that names no place takes the last town named in this many sentences before it;
 # two covers a quote continued over a paragraph break in the seed article.
 CARRY_BACK_SENTENCES = 2
@@ -232,8 +235,13 @@ class _Entry:
     kind: str
 
 
+@functools.lru_cache(maxsize=NAME_KEY_CACHE)
 def name_key(name: str) -> str:
-    """The spelling-folded lookup key of a place name ("" when nothing of it is Latin script)."""
+    """The spelling-folded lookup key of a place name ("" when nothing of it is Latin script).
+
+    Cached: scanning text looks up every capitalised run of up to four words, and news repeats
+    its names, so most calls ask again for a key already made.
+    """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.lower())
@@ -290,13 +298,21 @@ class Gazetteer:
         i = self._countries.get(iso3)
         return None if i is None else _entry_place(self._entries[i])
 
-    def find_mentions(self, text: str) -> list[tuple[int, int, Place]]:
+    def find_mentions(
+        self, text: str, spans: list[tuple[int, int, tuple[int, ...]]] | None = None
+    ) -> list[tuple[int, int, Place]]:
         """Character spans of place names in ``text``, each with its most likely place.
 
         Without article context the most populous reading wins; ``sentence_places`` and
-        ``locate_event`` redo the choice with the article's countries.
+        ``locate_event`` redo the choice with the article's countries. ``spans`` is
+        ``name_spans(text)`` when the caller has it already (one scan per document).
         """
-        return [(s, e, _entry_place(self._entries[c[0]])) for s, e, c in self._spans(text)]
+        found = self.name_spans(text) if spans is None else spans
+        return [(s, e, _entry_place(self._entries[c[0]])) for s, e, c in found]
+
+    def name_spans(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Place names of ``text`` without article context: (start, end, candidate ids)."""
+        return self._spans(text)
 
     def _candidates(self, key: str) -> tuple[int, ...]:
         return self._index.get(key, ()) if key else ()
@@ -764,18 +780,23 @@ def _dependency_distance(a: Token, b: Token) -> int:
 
 
 def locate_event(
-    sent: Span, trigger: Token, gazetteer: Gazetteer, countries: Counter[str]
+    sent: Span,
+    trigger: Token,
+    gazetteer: Gazetteer,
+    countries: Counter[str],
+    mentions: list[PlaceMention] | None = None,
 ) -> Place | None:
     """The place an event happened at: the place tied to its trigger, else its sentence's.
 
     A place the sentence uses as an actor (a subject, "Erbil was declared...") is not a
     location. With no place in the sentence, the last town of the ``CARRY_BACK_SENTENCES``
     before it is taken, else the article's main country at precision 3 (as ACLED does);
-    ``None`` when the article names no country either.
+    ``None`` when the article names no country either. ``mentions`` is
+    ``sentence_places(sent, gazetteer, countries)`` when the caller has it already.
     """
-    candidates = [
-        m for m in sentence_places(sent, gazetteer, countries) if m.relation in _RELATION_RANK
-    ]
+    if mentions is None:
+        mentions = sentence_places(sent, gazetteer, countries)
+    candidates = [m for m in mentions if m.relation in _RELATION_RANK]
     if candidates:
         subtree = {t.i for t in trigger.subtree}
 
@@ -818,13 +839,17 @@ def _carried_town(sent: Span, gazetteer: Gazetteer, countries: Counter[str]) -> 
     return None
 
 
-def article_countries(gazetteer: Gazetteer, text: str) -> Counter[str]:
+def article_countries(
+    gazetteer: Gazetteer, text: str, spans: list[tuple[int, int, tuple[int, ...]]] | None = None
+) -> Counter[str]:
     """What the article is about: countries named, and countries of the places it names.
 
     Countries named outright (weight ``COUNTRY_MENTION_WEIGHT``) and unambiguous places are
     counted first; a name found in several countries then counts for the reading those favour.
+    ``spans`` is ``gazetteer.name_spans(text)`` when the caller has it already.
     """
-    spans = gazetteer._spans(text)
+    if spans is None:
+        spans = gazetteer.name_spans(text)
     counts: Counter[str] = Counter()
     ambiguous = []
     for _, _, candidates in spans:
