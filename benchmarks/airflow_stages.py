@@ -141,7 +141,6 @@ def dag_run(articles: int) -> Measurement:
         items=articles,
         unit="articles",
         seconds=seconds,
-        rates={"articles/s": articles / seconds},
         figures={
             "task_instances": len(tasks),
             "task_instances_s": sum(tasks),
@@ -183,7 +182,6 @@ def direct_run(articles: int) -> Measurement:
         items=sum(item["articles"] for item in extracted),
         unit="articles",
         seconds=seconds,
-        rates={"articles/s": articles / seconds},
         figures={
             "batches": len(batches),
             "mentions": summary["mentions"],

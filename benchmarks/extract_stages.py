@@ -71,7 +71,6 @@ def event_extraction(
         unit="articles",
         seconds=seconds,
         rates={
-            "articles/s": done / seconds,
             "articles/s warm": steady,
             "sentences/s warm": steady * sentences / max(done, 1),
         },
@@ -119,7 +118,6 @@ def spacy_baseline(
         unit="articles",
         seconds=seconds,
         rates={
-            "articles/s": fed.articles / seconds,
             "articles/s warm": steady / per_article,
             "sentences/s warm": steady,
         },

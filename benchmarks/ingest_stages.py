@@ -55,7 +55,6 @@ def feed_parsing(size: int, processes: int, budget: float | None = None) -> Meas
         items=entries,
         unit="entries",
         seconds=seconds,
-        rates={"entries/s": entries / seconds},
         bounded=entries < size,
     )
 
@@ -85,7 +84,6 @@ def article_extraction(size: int, processes: int, budget: float | None = None) -
         items=done,
         unit="pages",
         seconds=seconds,
-        rates={"pages/s": done / seconds},
         figures={"words": words},
         bounded=done < size,
     )

@@ -33,7 +33,8 @@ MIB = 1024 * 1024
 
 @dataclass
 class Measurement:
-    """Throughput of one stage at one size; ``bounded`` when its time budget cut it short."""
+    """Throughput of one stage at one size; ``bounded`` when its time budget cut it short.
+    ``rates`` holds the items per second over ``seconds`` plus any a stage adds."""
 
     stage: str
     label: str
@@ -49,6 +50,10 @@ class Measurement:
     peak_rss_mib: float = 0.0
     tree_peak_mib: float = 0.0
     other_cpu_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Every stage's headline rate is derived, so no stage can state it differently.
+        self.rates = {f"{self.unit}/s": self.items / self.seconds, **self.rates}
 
     @classmethod
     def from_dict(cls, data: dict) -> Measurement:

@@ -60,7 +60,6 @@ def gx_validation(size: int, rows: int, seed: int) -> Measurement:
         items=rows,
         unit="rows",
         seconds=seconds,
-        rates={"rows/s": rows / seconds},
         figures={"valid": gate.valid.num_rows, "quarantined": len(gate.quarantined)},
     )
 
@@ -85,7 +84,6 @@ def parquet_write(size: int, rows: int, seed: int) -> Measurement:
         items=rows,
         unit="rows",
         seconds=seconds,
-        rates={"rows/s": rows / seconds},
         figures={"file_mib": round(size_mib, 2)},
     )
 
@@ -167,7 +165,6 @@ def query_latency(cache_dir: str, events: int, days: int, seed: int, repeats: in
         items=events,
         unit="events",
         seconds=median,
-        rates={"events/s": events / median},
         figures={
             "median_s": median,
             "first_s": latencies[0],
