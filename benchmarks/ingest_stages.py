@@ -32,21 +32,30 @@ def _page_words(content: bytes) -> int:
         return 0
 
 
+def _pooled(
+    label: str, function, warm_up: list[bytes], work: list[bytes], processes: int, budget
+) -> tuple[list[int], float]:
+    """``function`` over ``work`` in a pool warmed on ``warm_up``: the results in order, until
+    the work is done or the budget is spent, and the seconds it took after the warm-up."""
+    with multiprocessing.Pool(processes) as pool:
+        pool.map(function, warm_up)
+        progress = Progress(label, len(work), budget)
+        results: list[int] = []
+        for count in pool.imap(function, work, POOL_CHUNK):
+            results.append(count)
+            progress.tick(len(results))
+            if progress.expired():
+                break
+        return results, progress.elapsed()
+
+
 def feed_parsing(size: int, processes: int, budget: float | None = None) -> Measurement:
     """Parse the sample feeds over and over until ``size`` entries have been read."""
     feeds = [path.read_bytes() for path in sorted((Settings().samples_root / "feeds").iterdir())]
-    with multiprocessing.Pool(processes) as pool:
-        per_round = sum(pool.map(_entries, feeds))
-        rounds = -(-size // per_round)
-        work = list(itertools.chain.from_iterable(itertools.repeat(feeds, rounds)))
-        progress = Progress(f"feed parsing {size}", len(work) * per_round // len(feeds), budget)
-        entries = 0
-        for count in pool.imap(_entries, work, POOL_CHUNK):
-            entries += count
-            progress.tick(entries)
-            if progress.expired():
-                break
-        seconds = progress.elapsed()
+    per_round = sum(_entries(feed) for feed in feeds)
+    work = list(itertools.chain.from_iterable(itertools.repeat(feeds, -(-size // per_round))))
+    counts, seconds = _pooled(f"feed parsing {size}", _entries, feeds, work, processes, budget)
+    entries = sum(counts)
     return Measurement(
         stage="feed_parsing",
         label="feed parsing (sample feeds, repeated)",
@@ -65,25 +74,17 @@ def article_extraction(size: int, processes: int, budget: float | None = None) -
         path.read_bytes() for path in sorted((Settings().samples_root / "pages").rglob("*.html"))
     ]
     work = list(itertools.islice(itertools.cycle(pages), size))
-    with multiprocessing.Pool(processes) as pool:
-        pool.map(_page_words, pages)
-        progress = Progress(f"article extraction {size}", size, budget)
-        done = words = 0
-        for count in pool.imap(_page_words, work, POOL_CHUNK):
-            done += 1
-            words += count
-            progress.tick(done)
-            if progress.expired():
-                break
-        seconds = progress.elapsed()
+    words, seconds = _pooled(
+        f"article extraction {size}", _page_words, pages, work, processes, budget
+    )
     return Measurement(
         stage="article_extraction",
         label="article text extraction (sample pages)",
         size=size,
         processes=processes,
-        items=done,
+        items=len(words),
         unit="pages",
         seconds=seconds,
-        figures={"words": words},
-        bounded=done < size,
+        figures={"words": sum(words)},
+        bounded=len(words) < size,
     )
