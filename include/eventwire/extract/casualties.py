@@ -47,6 +47,14 @@ _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
+# Words that join the two ends of a range ("10-15", "two or three", "between 10 and 15"):
+# ACLED records the lower bound.
+_RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
+# A DATE entity made only of these and numbers is a count the recogniser misread
+# ("between 10 and 15 people were killed").
+_RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
+# A number in such an entity above this is a year, not a head count.
+_MAX_RANGE_VALUE = 999
 
 
 @dataclass(frozen=True)
@@ -85,13 +93,29 @@ def _casualty_words() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
+def casualty_word_forms() -> frozenset[str]:
+    """Written forms of the casualty words ("died", "deaths", "fatalities"), for a cheap test
+    on raw text of whether a sentence can state a toll at all."""
+    forms = set()
+    for word in _casualty_words():
+        forms.update({word, word + "s", word + "d", word + "ed"})
+        if word.endswith("y"):
+            forms.add(word[:-1] + "ies")
+    return frozenset(forms)
+
+
+@functools.cache
 def _non_victims() -> frozenset[str]:
     lines = NON_VICTIMS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def parse_number(words: list[str]) -> int | None:
-    """The value of a run of number words and digits ("two hundred", "tens of thousands")."""
+    """The value of a run of number words and digits ("two hundred", "tens of thousands");
+    a range ("10-15", "two or three") is its lower bound, ACLED's rule."""
+    lower = _range_start(words)
+    if lower is not None:
+        return parse_number(lower)
     table = _number_words()
     total = current = 0
     seen = False
@@ -118,6 +142,20 @@ def parse_number(words: list[str]) -> int | None:
     return total + current if seen else None
 
 
+def _is_whole(word: str) -> bool:
+    """A digit string or a number word that stands alone ("15", "three"), not a scale."""
+    found = _number_words().get(word.lower())
+    return bool(_DIGITS.match(word)) or (found is not None and found[1] == "unit")
+
+
+def _range_start(words: list[str]) -> list[str] | None:
+    """The words of a range's first end, or None when the run is one number."""
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in _RANGE_LINKS and _is_whole(words[i - 1]) and _is_whole(words[i + 1]):
+            return words[:i]
+    return None
+
+
 def _is_number_word(token: Token) -> bool:
     word = token.lower_
     return bool(_DIGITS.match(word)) or (word in _number_words() and word not in ("a", "an"))
@@ -142,9 +180,20 @@ def _number_run(anchor: Token) -> list[Token]:
         and _is_number_word(doc[end + 2])
     ):
         end += 2
+    while (
+        start > 1
+        and doc[start - 1].lower_ in _RANGE_LINKS
+        and _is_whole(doc[start - 2].text)
+        and _is_whole(doc[start].text)
+    ):
+        start -= 2
     while end + 1 < len(doc) and _is_number_word(doc[end + 1]):
         end += 1
-    return [t for t in doc[start : end + 1] if "-" not in t.text or _is_number_word(t)]
+    return [
+        t
+        for t in doc[start : end + 1]
+        if "-" not in t.text or _is_number_word(t) or t.text in _RANGE_LINKS
+    ]
 
 
 def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
@@ -170,13 +219,32 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
         ):
             return 1, [article[0], victim]
         return None
-    if anchor.ent_type_ in NON_COUNT_ENTITIES or _counts_something_else(anchor):
+    misread_range = anchor.ent_type_ == "DATE" and _is_range_entity(anchor)
+    if (anchor.ent_type_ in NON_COUNT_ENTITIES and not misread_range) or _counts_something_else(
+        anchor
+    ):
         return None
     run = _number_run(anchor)
     value = parse_number([t.text for t in run])
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _is_range_entity(number: Token) -> bool:
+    """ "Between 10 and 15" read as a DATE: only numbers and range words, none a year."""
+    entity = next((e for e in number.doc.ents if e.start <= number.i < e.end), None)
+    if entity is None:
+        return False
+    for token in entity:
+        if token.lower_ in _RANGE_WORDS:
+            continue
+        if not _is_number_word(token):
+            return False
+        value = parse_number([token.text])
+        if value is None or value > _MAX_RANGE_VALUE:
+            return False
+    return True
 
 
 def _counts_something_else(number: Token) -> bool:
@@ -206,6 +274,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pos == "noun":
         if pred.lemma_ == "toll":
             return _toll_numbers(pred)
+        listed = _listed_number(pred)
+        if listed is not None:
+            return [listed]
         if pred.dep_ == "compound" and pred.head.lemma_ == "toll":
             return []
         return [pred]
@@ -224,6 +295,14 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _listed_number(noun: Token) -> Token | None:
+    """ "Fatalities: 4", the closing line of an event report."""
+    doc = noun.doc
+    if noun.i + 2 < len(doc) and doc[noun.i + 1].text == ":" and _is_number_word(doc[noun.i + 2]):
+        return doc[noun.i + 2]
+    return None
 
 
 def _is_shared_subject(pred: Token) -> bool:

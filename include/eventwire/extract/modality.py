@@ -97,7 +97,9 @@ def modality_of(predicate: Token) -> Modality:
     marks = _marks(predicate)
     if marks & _CONDITIONAL_MARKS:
         return Modality(HYPOTHETICAL, negated)
-    if marks & _BACKGROUND_MARKS or _is_toll(predicate):
+    if (marks & _BACKGROUND_MARKS and not _causes_casualties(predicate, marks)) or _is_toll(
+        predicate
+    ):
         return Modality(BACKGROUND, negated)
     if auxes & words.get("obligation", frozenset()) and not negated:
         head = predicate.head
@@ -114,6 +116,8 @@ def modality_of(predicate: Token) -> Modality:
             continue
         if governor.lemma_.lower() in words.get("permit", ()):
             return Modality(HYPOTHETICAL, negated)  # "will not allow criminals to loot"
+        if governor.lemma_.lower() in words.get("denial", ()) and not _negated(governor):
+            return Modality(DONE, True)  # "denied that it had shelled the village"
         kind = _governor_class(governor)
         if kind is None:
             break
@@ -142,6 +146,14 @@ def modality_of(predicate: Token) -> Modality:
     if auxes & words.get("future", frozenset()) or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
+
+
+def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
+    """ "Two were injured after police dispersed a protest": an "after" clause under a casualty
+    report names the act that caused it, part of the same event, not earlier background."""
+    if marks - {"after"} or predicate.dep_ != "advcl":
+        return False
+    return predicate.head.lemma_.lower() in context_words().get("casualty", frozenset())
 
 
 def _marks(predicate: Token) -> set[str]:

@@ -1,0 +1,221 @@
+"""Document-level assembly: the mentions of one real event, across sentences, made one.
+
+News tells an event over several sentences: the act ("Gunmen stormed the market"), the weapon
+("a grenade was thrown into the crowd"), the toll two sentences later ("The death toll rose to
+12."), the police response ("Police dispersed the crowd"). Sentence coding sees each alone.
+This step groups an article's violence and demonstration mentions that can be one event (close
+together, same day, same place where both name one) and gives the group what all its sentences
+support together: the most specific ACLED sub-event type its cues allow, the highest casualty
+figure stated for it (a restated toll is not added twice), its most precise place and the
+date the text states (over the publication day, the default of a sentence that names none). Every
+mention keeps its own sentence; ``rule`` gains ``+doc:s<i>,…``, the sentences the group was
+assembled from, so each figure can be traced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from eventwire.extract import acled
+
+# A toll or weapon stated this many sentences after the act still belongs to it; the same
+# window the engine uses to carry a town forward to sentences that name none.
+WINDOW_SENTENCES = 4
+# Corroboration across sentences raises the group's lead mention's confidence by this much.
+CONFIDENCE_ASSEMBLED = 0.05
+MAX_CONFIDENCE = 0.95
+# ACLED event types that assembly groups: violence and demonstrations.
+DISORDER_TYPES = frozenset(
+    {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
+)
+# Sub-event types from most to least specific: a group takes the first its cues support.
+SPECIFICITY = (
+    "Chemical weapon",
+    "Suicide bomb",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Grenade",
+    "Remote explosive/landmine/IED",
+    "Sexual violence",
+    "Abduction/forced disappearance",
+    "Excessive force against protesters",
+    "Protest with intervention",
+    "Mob violence",
+    "Violent demonstration",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Attack",
+    "Armed clash",
+    "Peaceful protest",
+)
+_RANK = {sub: i for i, sub in enumerate(SPECIFICITY)}
+# PLOVER types that carry a toll, in the order a group's toll is given to its mentions.
+_TOLL_TYPES = ("ASSAULT", "PROTEST")
+_PRECISION_UNKNOWN = 9
+
+
+@dataclass(frozen=True)
+class Toll:
+    """Casualties stated in a sentence that codes no event ("Three people died.")."""
+
+    sentence_index: int
+    fatalities: int | None
+    injured: int | None
+    text: str | None
+    cues: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Group:
+    members: list[dict] = field(default_factory=list)
+    tolls: list[Toll] = field(default_factory=list)
+
+    @property
+    def last_index(self) -> int:
+        return max(m["sentence_index"] for m in self.members)
+
+    def accepts(self, record: dict) -> bool:
+        if record["sentence_index"] - self.last_index > WINDOW_SENTENCES:
+            return False
+        lead = self.members[0]
+        if lead["country"] and record["country"] and lead["country"] != record["country"]:
+            return False
+        one, other = _stated_date(lead), _stated_date(record)
+        if one and other and one != other:
+            return False
+        return not _distinct_towns(lead, record)
+
+
+def _stated_date(record: dict):
+    """The event's date when the text states one; a date that only repeats the publication
+    day may be the engine's default for a sentence that names none."""
+    published = record["published_at"]
+    day = record["event_date"]
+    if day is None or (published is not None and day == published.date()):
+        return None
+    return day
+
+
+def _distinct_towns(one: dict, other: dict) -> bool:
+    towns = [r for r in (one, other) if r["geo_precision"] == 1 and r["geonames_id"]]
+    return len(towns) == 2 and towns[0]["geonames_id"] != towns[1]["geonames_id"]
+
+
+def _is_disorder(record: dict) -> bool:
+    return (
+        record["acled_event_type"] in DISORDER_TYPES
+        and not record["negated"]
+        and record["date_flag"] in (None, "reported")
+    )
+
+
+def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
+    """The records of one article with each group's shared attributes written into its
+    members; records outside any group come back unchanged."""
+    groups: list[_Group] = []
+    for record in sorted(records, key=lambda r: r["sentence_index"]):
+        if not _is_disorder(record):
+            continue
+        if groups and groups[-1].accepts(record):
+            groups[-1].members.append(record)
+        else:
+            groups.append(_Group([record]))
+    _attach_tolls(groups, tolls)
+    for group in groups:
+        _settle(group)
+    return list(records)
+
+
+def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
+    """Each toll sentence goes to the nearest group before it within the window."""
+    for toll in tolls:
+        before = [
+            g
+            for g in groups
+            if g.members[0]["sentence_index"] < toll.sentence_index
+            and toll.sentence_index - g.last_index <= WINDOW_SENTENCES
+        ]
+        if before:
+            before[-1].tolls.append(toll)
+
+
+def _settle(group: _Group) -> None:
+    members = group.members
+    cues = frozenset().union(
+        *(acled.cues_in(m["sentence_text"] or "") for m in members),
+        *(t.cues for t in group.tolls),
+    )
+    fatalities = _highest([m["fatalities"] for m in members] + [t.fatalities for t in group.tolls])
+    injured = _highest([m["injured"] for m in members] + [t.injured for t in group.tolls])
+    kind = _most_specific(members, cues, bool(fatalities))
+    place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
+    dated = next((m for m in members if _stated_date(m)), None)
+    lead_type = next((t for t in _TOLL_TYPES if any(m["plover_type"] == t for m in members)), None)
+    sources = sorted(
+        {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
+    )
+    toll_text = _toll_text(members, group.tolls, fatalities, injured)
+    for member in members:
+        member["acled_event_type"], member["acled_sub_event_type"] = (
+            kind.event_type,
+            kind.sub_event_type,
+        )
+        if member["geo_precision"] is None or member["geo_precision"] > (
+            place["geo_precision"] or 0
+        ):
+            for key in ("location_name", "country", "admin1", "lat", "lon", "geonames_id"):
+                member[key] = place[key]
+            member["geo_precision"] = place["geo_precision"]
+        if dated is not None and not _stated_date(member):
+            for key in ("event_date", "date_precision", "date_flag"):
+                member[key] = dated[key]
+        carries_toll = member["plover_type"] == lead_type
+        member["fatalities"] = fatalities if carries_toll else None
+        member["injured"] = injured if carries_toll else None
+        member["fatalities_text"] = toll_text if carries_toll else None
+    if len(sources) > 1:
+        trace = "+doc:" + ",".join(f"s{i}" for i in sources)
+        for member in members:
+            member["rule"] = member["rule"] + trace
+        lead = (
+            next(m for m in members if m["plover_type"] == lead_type) if lead_type else members[0]
+        )
+        lead["confidence"] = round(
+            min(lead["confidence"] + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3
+        )
+
+
+def _highest(values: list[int | None]) -> int | None:
+    """The highest figure stated: later reports raise a toll, they do not add to it."""
+    stated = [v for v in values if v is not None]
+    return max(stated) if stated else None
+
+
+def _toll_text(members: list[dict], tolls: list[Toll], fatalities, injured) -> str | None:
+    for m in members:
+        if m["fatalities"] == fatalities and m["injured"] == injured and m["fatalities_text"]:
+            return m["fatalities_text"]
+    texts = [t.text for t in tolls if t.text]
+    texts += [m["fatalities_text"] for m in members if m["fatalities_text"]]
+    return "; ".join(dict.fromkeys(texts)) or None
+
+
+def _most_specific(members: list[dict], cues: frozenset[str], lethal: bool) -> acled.AcledType:
+    """The most specific sub-event type any member supports with the group's cues."""
+    options = []
+    for m in members:
+        if m["acled_sub_event_type"]:
+            options.append(acled.AcledType(m["acled_event_type"], m["acled_sub_event_type"]))
+        options.append(
+            acled.acled_type(
+                m["plover_type"],
+                m["cameo_code"],
+                m["actor_sector"],
+                m["recipient_sector"],
+                cues=cues,
+                lethal=lethal,
+            )
+        )
+    typed = [o for o in options if o.sub_event_type in _RANK]
+    return min(typed, key=lambda o: _RANK[o.sub_event_type])
