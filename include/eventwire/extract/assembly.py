@@ -29,6 +29,9 @@ MAX_CONFIDENCE = 0.95
 DISORDER_TYPES = frozenset(
     {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
 )
+# CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
+# them join any group; mentions naming different acts (a clash, an air strike) never share one.
+GENERIC_CODES = frozenset({"190", "1823", "182"})
 # Sub-event types from most to least specific: a group takes the first its cues support.
 SPECIFICITY = (
     "Chemical weapon",
@@ -70,14 +73,26 @@ class Toll:
 class _Group:
     members: list[dict] = field(default_factory=list)
     tolls: list[Toll] = field(default_factory=list)
+    act: str | None = None
+
+    @property
+    def first_index(self) -> int:
+        return self.members[0]["sentence_index"]
 
     @property
     def last_index(self) -> int:
         return max(m["sentence_index"] for m in self.members)
 
+    def add(self, record: dict) -> None:
+        self.members.append(record)
+        self.act = self.act or _specific_act(record)
+
     def accepts(self, record: dict) -> bool:
-        if record["sentence_index"] - self.last_index > WINDOW_SENTENCES:
+        if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
             return False
+        act = _specific_act(record)
+        if act and self.act and act != self.act:
+            return False  # "clashes" and, earlier that day, an air strike: two events
         lead = self.members[0]
         if lead["country"] and record["country"] and lead["country"] != record["country"]:
             return False
@@ -102,9 +117,16 @@ def _distinct_towns(one: dict, other: dict) -> bool:
     return len(towns) == 2 and towns[0]["geonames_id"] != towns[1]["geonames_id"]
 
 
+def _specific_act(record: dict) -> str | None:
+    """The act a mention names beyond "force was used" or "people were killed"."""
+    code = record["cameo_code"]
+    return None if code in GENERIC_CODES else code
+
+
 def _is_disorder(record: dict) -> bool:
     return (
-        record["acled_event_type"] in DISORDER_TYPES
+        record["plover_type"] in _TOLL_TYPES
+        and record["acled_event_type"] in DISORDER_TYPES
         and not record["negated"]
         and record["date_flag"] in (None, "reported")
     )
@@ -114,17 +136,32 @@ def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
     """The records of one article with each group's shared attributes written into its
     members; records outside any group come back unchanged."""
     groups: list[_Group] = []
-    for record in sorted(records, key=lambda r: r["sentence_index"]):
+    ordered = sorted(records, key=lambda r: (r["sentence_index"], _specific_act(r) is None))
+    for record in ordered:
         if not _is_disorder(record):
             continue
-        if groups and groups[-1].accepts(record):
-            groups[-1].members.append(record)
-        else:
-            groups.append(_Group([record]))
+        _home(groups, record).add(record)
     _attach_tolls(groups, tolls)
     for group in groups:
         _settle(group)
     return list(records)
+
+
+def _home(groups: list[_Group], record: dict) -> _Group:
+    """The group a mention joins: a bare "were killed" joins the act named in its own
+    sentence, else the open group; a new group where neither accepts it."""
+    if _specific_act(record) is None:
+        same = [g for g in groups if g.accepts(record) and _in_sentence(g, record)]
+        if same:
+            return same[-1]
+    if groups and groups[-1].accepts(record):
+        return groups[-1]
+    groups.append(_Group())
+    return groups[-1]
+
+
+def _in_sentence(group: _Group, record: dict) -> bool:
+    return any(m["sentence_index"] == record["sentence_index"] for m in group.members)
 
 
 def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
@@ -142,13 +179,16 @@ def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
 
 def _settle(group: _Group) -> None:
     members = group.members
+    # Cues come from the sentences that name the act; a bare "were killed" that joined the
+    # group may stand in a sentence about something else ("as fighter jets shelled a convoy").
+    telling = [m for m in members if m is members[0] or _specific_act(m)]
     cues = frozenset().union(
-        *(acled.cues_in(m["sentence_text"] or "") for m in members),
+        *(acled.cues_in(m["sentence_text"] or "") for m in telling),
         *(t.cues for t in group.tolls),
     )
     fatalities = _highest([m["fatalities"] for m in members] + [t.fatalities for t in group.tolls])
     injured = _highest([m["injured"] for m in members] + [t.injured for t in group.tolls])
-    kind = _most_specific(members, cues, bool(fatalities))
+    kind = _most_specific(telling, cues, bool(fatalities))
     place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
     dated = next((m for m in members if _stated_date(m)), None)
     lead_type = next((t for t in _TOLL_TYPES if any(m["plover_type"] == t for m in members)), None)

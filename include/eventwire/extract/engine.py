@@ -75,6 +75,9 @@ DEPLOY_CODE = "154"
 # Roots whose event nouns report an event wherever their frame does not say otherwise
 # (protest, force, coercion, violence); nouns of diplomacy need a verb that carries them.
 OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
+# Where an event noun stands when it reports its event by itself: the subject ("riots are
+# continuing", "a grenade was thrown into the crowd"), or a headline's head ("Clashes in Aden").
+OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
@@ -292,6 +295,8 @@ def _is_modifier_clause(token: Token) -> bool:
         return True
     if token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "VBG"):
         return True
+    if token.dep_ == "pcomp" and token.head.head.dep_ in ("acl", "relcl"):
+        return True  # "a meeting aimed at establishing ties": what the meeting is for
     return _under_noun(token)
 
 
@@ -303,6 +308,11 @@ def _names_a_date(token: Token) -> bool:
     if any(t.like_num for t in beside):
         return True
     return token.is_title and token.i > 0 and token.pos_ == "PROPN"
+
+
+def _looks_back(noun: Token) -> bool:
+    """ "since the peace accord", "since the 2014 invasion": an earlier event, not a report."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "since"
 
 
 def _is_finite_clause(token: Token) -> bool:
@@ -616,7 +626,9 @@ class Extractor:
         candidates = []
         for token in sdoc:
             trigger = self.lexicon.match(token)
-            if trigger is None or (trigger.pos == lexicon.NOUN and _names_a_date(token)):
+            if trigger is None:
+                continue
+            if trigger.pos == lexicon.NOUN and (_names_a_date(token) or _looks_back(token)):
                 continue
             open_frame = False
             if trigger.pos == lexicon.NOUN:
@@ -629,7 +641,11 @@ class Extractor:
             else:
                 predicate = token
             candidates.append(_Candidate(token, trigger, predicate, open_frame))
-        absorbed = {c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN}
+        absorbed = {
+            c.predicate.i
+            for c in candidates
+            if c.trigger.pos == lexicon.NOUN and not c.open_frame
+        }
         out: list[_Coded] = []
         governors: set[int] = set()
         set_aside: list[_Candidate] = []
@@ -641,7 +657,8 @@ class Extractor:
                     set_aside.append(c)
                 continue
             coded = self._code_candidate(c)
-            if coded is None:
+            if coded is None or (c.open_frame and coded.mood.kind != modality.DONE):
+                # An event noun under a promise, a threat or a request is no report of it.
                 continue
             if coded.mood.governor is not None:
                 governors.add(coded.mood.governor.i)
@@ -683,21 +700,20 @@ class Extractor:
         return [coded] if coded is not None else []
 
     def _open_licence(self, noun: Token, trigger: Trigger) -> Token | None:
-        """An event noun of protest, force or violence is an event report unless its frame
-        says otherwise: a modifier ("protest leaders"), a reference ("since the attack"), a
-        noun nobody says happened ("no attacks", "to prevent attacks"). The verb governing it
-        (or the noun itself) is its predicate, whose modality is read as for a verb."""
+        """An event noun of protest, force or violence that is its clause's subject reports
+        its event unless its frame says otherwise: a noun nobody says happened ("no attacks
+        were reported", "fears that attacks will follow"). The verb governing it (or the noun
+        itself, in a headline) is its predicate, whose modality is read as for a verb."""
         if trigger.cameo is None or _root(trigger.cameo) not in OPEN_NOUN_ROOTS:
             return None
-        if noun.dep_ in ("compound", "amod", "nmod", "poss"):
+        while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head
+        if noun.dep_ not in OPEN_FRAME_DEPS:
+            # An object ("opposed the deployment", "blamed X for the bombing", "after five
+            # days of fighting") is talked about, not reported; light verbs carry objects.
             return None
         words = self._context
-        reference = words.get("reference", frozenset())
         if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
-            return None
-        if noun.dep_ == "pobj" and (
-            noun.head.lower_ in reference or noun.head.head.lemma_.lower() in reference
-        ):
             return None
         verb = noun.head
         for _ in range(OPEN_FRAME_LEVELS):

@@ -91,6 +91,11 @@ def _governor_class(token: Token) -> str | None:
 
 def modality_of(predicate: Token) -> Modality:
     """The modality of the clause ``predicate`` heads (a verb, or the verb carrying a noun)."""
+    if _shares_clause(predicate):
+        # "aims to tighten sanctions and impose a blockade": the second verb is as intended
+        # as the first.
+        head = modality_of(predicate.head)
+        return Modality(head.kind, head.negated or _negated(predicate), head.governor)
     words = context_words()
     negated = _negated(predicate)
     auxes = _aux_lemmas(predicate)
@@ -146,6 +151,16 @@ def modality_of(predicate: Token) -> Modality:
     if auxes & words.get("future", frozenset()) or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
+
+
+def _shares_clause(verb: Token) -> bool:
+    """A verb coordinated with an earlier one, without a subject of its own."""
+    return (
+        verb.dep_ == "conj"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.i < verb.i
+        and not _has_own_subject(verb)
+    )
 
 
 def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
