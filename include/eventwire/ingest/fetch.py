@@ -48,6 +48,7 @@ from eventwire.ingest.urls import (
 )
 from eventwire.interval import Interval
 
+CHUNK_BYTES = 64 * 1024  # the watchdog, not the chunk size, bounds a slow body in time
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # A retry (or the read after a timeout) with less time than this left before the URL's deadline
@@ -451,7 +452,7 @@ class Fetcher:
         decoder = _BoundedDecoder(url, encoding, limit)
         with _watchdog(sock, target.deadline) as cut:
             try:
-                for chunk in response.iter_raw():
+                for chunk in response.iter_raw(CHUNK_BYTES):
                     decoder.feed(chunk)
                     if target.left() <= 0:
                         break
