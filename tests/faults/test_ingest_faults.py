@@ -28,6 +28,7 @@ from eventwire.ingest.article import PageTooComplex, extract_page
 from eventwire.ingest.fetch import Fetcher, FetchError, FetchPolicy
 from eventwire.ingest.pipeline import harvest_feed
 from eventwire.ingest.registry import FeedConfig
+from eventwire.ingest.urls import check_address
 from eventwire.interval import Interval
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -353,6 +354,13 @@ def test_redirect_to_disguised_metadata_address_is_refused(server, settings, pat
         _fetch(server.base + path, settings)
     assert error.value.outcome == "refused" and "metadata" in error.value.reason
     assert [target[1] for target in audit.connects] == [server.port]  # the first hop only
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("address", ["2606:4700:4700::1111", "64:ff9b::808:808", "8.8.8.8"])
+def test_public_addresses_still_pass_the_guard(address):
+    """NAT64 of a public IPv4 is as public as the IPv4 itself: the guard refuses no more."""
+    check_address(f"http://[{address}]/", address, allow_private=False)
 
 
 # Item 5: one bad entry, and file: links in an http(s) feed.
