@@ -14,6 +14,7 @@ assembled from, so each figure can be traced.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ MAX_CONFIDENCE = 0.95
 DISORDER_TYPES = frozenset(
     {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
 )
+# Words that state victims besides those counted before ("were also killed").
+ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
 # them join any group; mentions naming different acts (a clash, an air strike) never share one.
 GENERIC_CODES = frozenset({"190", "1823", "182"})
@@ -67,6 +70,7 @@ class Toll:
     injured: int | None
     text: str | None
     cues: frozenset[str] = frozenset()
+    additional: bool = False
 
 
 @dataclass
@@ -94,12 +98,18 @@ class _Group:
         if act and self.act and act != self.act:
             return False  # "clashes" and, earlier that day, an air strike: two events
         lead = self.members[0]
-        if lead["country"] and record["country"] and lead["country"] != record["country"]:
+        if _placed(lead) and _placed(record) and lead["country"] != record["country"]:
             return False
         one, other = _stated_date(lead), _stated_date(record)
         if one and other and one != other:
             return False
         return not _distinct_towns(lead, record)
+
+
+def _placed(record: dict) -> bool:
+    """A place finer than a country: a country alone may come from a nationality ("US
+    soldiers were killed"), not from where the event happened."""
+    return bool(record["country"]) and (record["geo_precision"] or _PRECISION_UNKNOWN) < 3
 
 
 def _stated_date(record: dict):
@@ -125,7 +135,7 @@ def _specific_act(record: dict) -> str | None:
 
 def _is_disorder(record: dict) -> bool:
     return (
-        record["plover_type"] in _TOLL_TYPES
+        (record["plover_type"] in _TOLL_TYPES or record["acled_event_type"] == "Battles")
         and record["acled_event_type"] in DISORDER_TYPES
         and not record["negated"]
         and record["date_flag"] in (None, "reported")
@@ -186,12 +196,16 @@ def _settle(group: _Group) -> None:
         *(acled.cues_in(m["sentence_text"] or "") for m in telling),
         *(t.cues for t in group.tolls),
     )
-    fatalities = _highest([m["fatalities"] for m in members] + [t.fatalities for t in group.tolls])
-    injured = _highest([m["injured"] for m in members] + [t.injured for t in group.tolls])
+    stated = [_stated(m) for m in members] + list(group.tolls)
+    fatalities = _combined([(t.fatalities, t.additional) for t in stated])
+    injured = _combined([(t.injured, t.additional) for t in stated])
     kind = _most_specific(telling, cues, bool(fatalities))
     place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
     dated = next((m for m in members if _stated_date(m)), None)
-    lead_type = next((t for t in _TOLL_TYPES if any(m["plover_type"] == t for m in members)), None)
+    defining = next(
+        (m for m in telling if m["acled_sub_event_type"] == kind.sub_event_type), members[0]
+    )
+    lead_type = defining["plover_type"]
     sources = sorted(
         {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
     )
@@ -226,10 +240,30 @@ def _settle(group: _Group) -> None:
         )
 
 
-def _highest(values: list[int | None]) -> int | None:
-    """The highest figure stated: later reports raise a toll, they do not add to it."""
-    stated = [v for v in values if v is not None]
-    return max(stated) if stated else None
+def _stated(member: dict) -> Toll:
+    text = member["sentence_text"] or ""
+    return Toll(
+        member["sentence_index"],
+        member["fatalities"],
+        member["injured"],
+        member["fatalities_text"],
+        additional=_adds_victims(text),
+    )
+
+
+def _adds_victims(text: str) -> bool:
+    """ "Two AA fighters were also killed": victims besides those already counted."""
+    return bool(ADDITIONAL.search(text))
+
+
+def _combined(figures: list[tuple[int | None, bool]]) -> int | None:
+    """Later reports of one toll raise it, they do not add to it ("the toll rose to 24"):
+    the highest figure stands, plus the figures of victims stated as additional."""
+    base = [v for v, extra in figures if v is not None and not extra]
+    extra = [v for v, more in figures if v is not None and more]
+    if not base and not extra:
+        return None
+    return (max(base) if base else 0) + sum(extra)
 
 
 def _toll_text(members: list[dict], tolls: list[Toll], fatalities, injured) -> str | None:

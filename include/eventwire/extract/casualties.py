@@ -50,6 +50,11 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 # Words that join the two ends of a range ("10-15", "two or three", "between 10 and 15"):
 # ACLED records the lower bound.
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
+_HYPHENS = frozenset({"-", "–"})
+# "rose from 58 to 89": a change of figure, whose later figure stands.
+_CHANGE_OPENER = "from"
+# A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
+_ONE_PERSON_PRONOUNS = frozenset({"him", "her"})
 # A DATE entity made only of these and numbers is a count the recogniser misread
 # ("between 10 and 15 people were killed").
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
@@ -149,10 +154,15 @@ def _is_whole(word: str) -> bool:
 
 
 def _range_start(words: list[str]) -> list[str] | None:
-    """The words of a range's first end, or None when the run is one number."""
+    """The words of a range's first end, or None when the run is one number. A hyphen joins
+    a range only between digits ("20-25"); between words it writes one number ("thirty-one")."""
     for i in range(1, len(words) - 1):
-        if words[i].lower() in _RANGE_LINKS and _is_whole(words[i - 1]) and _is_whole(words[i + 1]):
-            return words[:i]
+        link, before, after = words[i].lower(), words[i - 1], words[i + 1]
+        if link not in _RANGE_LINKS or not (_is_whole(before) and _is_whole(after)):
+            continue
+        if link in _HYPHENS and not (_DIGITS.match(before) and _DIGITS.match(after)):
+            continue
+        return words[:i]
     return None
 
 
@@ -185,6 +195,7 @@ def _number_run(anchor: Token) -> list[Token]:
         and doc[start - 1].lower_ in _RANGE_LINKS
         and _is_whole(doc[start - 2].text)
         and _is_whole(doc[start].text)
+        and not (start > 2 and doc[start - 3].lower_ == _CHANGE_OPENER)
     ):
         start -= 2
     while end + 1 < len(doc) and _is_number_word(doc[end + 1]):
@@ -208,6 +219,8 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
             if child.dep_ in ("nummod", "quantmod", "amod", "compound") and _is_number_word(child):
                 anchor = child
                 break
+    if anchor is None and _is_one_person(victim):
+        return 1, [victim]
     if anchor is None:
         article = [c for c in victim.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
         collective = any(c.dep_ == "prep" and c.lower_ == "of" for c in victim.children)
@@ -229,6 +242,13 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _is_one_person(victim: Token) -> bool:
+    """A person's name ("Tays", "Luis Medellin") or "him"/"her" stands for one victim."""
+    if victim.lower_ in _ONE_PERSON_PRONOUNS:
+        return True
+    return victim.tag_ == "NNP" and victim.ent_type_ == "PERSON"
 
 
 def _is_range_entity(number: Token) -> bool:
@@ -335,15 +355,29 @@ def _toll_numbers(toll: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ == "attr" and _is_number_word(child):
             return [child]
-        if child.dep_ == "prep" and child.lower_ in ("to", "at", "of"):
-            for obj in child.children:
-                if obj.dep_ == "pobj" and _is_number_word(obj):
-                    return [obj]
-    return []
+    # "rose to 13", "stands at 13", "a toll of 13"; "rose from 58 to 89" takes the later one.
+    found = [
+        obj
+        for prep in verb.subtree
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "at", "of")
+        for obj in prep.children
+        if obj.dep_ == "pobj" and _is_number_word(obj)
+    ]
+    return found[-1:]
+
+
+def _to_death(token: Token) -> bool:
+    """ "beat him to death", "were burned to death": any act done to death kills."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children)
+        for c in token.children
+    )
 
 
 def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
+    if token.pos_ == "VERB" and _to_death(token):
+        return "verb", KILL
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
         found = words.get(token.lemma_)
         return found if found and found[0] == "verb" else None

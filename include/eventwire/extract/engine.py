@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality
+from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
@@ -430,7 +430,11 @@ class Extractor:
     def __init__(self, settings: Settings, prefilter: bool = True) -> None:
         self.settings = settings
         self.prefilter = prefilter
-        self.lexicon = Lexicon.load()
+        self.lexicon = (
+            Lexicon.load()
+            if settings.dictionaries is None
+            else tabari.extended_lexicon(settings.dictionaries)
+        )
         self.actors = ActorDictionary.load(settings)
         self.version = extractor_version()
         self._context = lexicon.context_words()
@@ -526,7 +530,12 @@ class Extractor:
             if stated.fatalities is not None or stated.injured is not None:
                 cues = acled.cues_in(sentence.text)
                 toll = assembly.Toll(
-                    sentence.index, stated.fatalities, stated.injured, stated.text, cues
+                    sentence.index,
+                    stated.fatalities,
+                    stated.injured,
+                    stated.text,
+                    cues,
+                    assembly.ADDITIONAL.search(sentence.text) is not None,
                 )
                 tolls.setdefault(i, []).append(toll)
         for i in sorted(records):
@@ -642,9 +651,7 @@ class Extractor:
                 predicate = token
             candidates.append(_Candidate(token, trigger, predicate, open_frame))
         absorbed = {
-            c.predicate.i
-            for c in candidates
-            if c.trigger.pos == lexicon.NOUN and not c.open_frame
+            c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN and not c.open_frame
         }
         out: list[_Coded] = []
         governors: set[int] = set()
