@@ -87,6 +87,8 @@ _REPRESSION = "175"
 _RIOT = "145"
 _PROTEST_ROOT = "14"
 _TERRITORY = "192"
+# Blockades and occupation are CAMEO 19x but coercion, not the use of force.
+_RESTRICTION = ("191", "192")
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -149,7 +151,9 @@ def acled_type(
         return _typed(override) if override == "Agreement" else NONE
     if cameo.startswith(_PROTEST_ROOT):
         return _demonstration(cameo, override, cues, lethal)
-    violent = cameo.startswith(_VIOLENT_ROOTS) or cameo.startswith(_DESTRUCTION)
+    violent = (
+        cameo.startswith(_VIOLENT_ROOTS) and not cameo.startswith(_RESTRICTION)
+    ) or cameo.startswith(_DESTRUCTION)
     on_protest = violent and actor_sector in FORCE_SECTORS and "protest" in cues
     if cameo.startswith(_REPRESSION) or on_protest:
         return _repression(recipient_sector, cues, lethal)
@@ -164,7 +168,7 @@ def acled_type(
     by_code = _longest(cameo, _BY_CODE)
     if by_code:
         return _typed(by_code)
-    if cameo.startswith(_VIOLENT_ROOTS):
+    if violent:
         return _violence(cameo, recipient_sector, cues)
     return _strategic(cameo, actor_sector)
 

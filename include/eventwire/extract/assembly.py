@@ -23,7 +23,8 @@ from eventwire.extract import acled
 # A toll or weapon stated this many sentences after the act still belongs to it; the same
 # window the engine uses to carry a town forward to sentences that name none.
 WINDOW_SENTENCES = 4
-# Corroboration across sentences raises the group's lead mention's confidence by this much.
+# The mention that defines a group assembled from several sentences leads it by this much
+# over the group's most confident mention.
 CONFIDENCE_ASSEMBLED = 0.05
 MAX_CONFIDENCE = 0.95
 # ACLED event types that assembly groups: violence and demonstrations.
@@ -35,6 +36,8 @@ ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
 # them join any group; mentions naming different acts (a clash, an air strike) never share one.
 GENERIC_CODES = frozenset({"190", "1823", "182"})
+DEMONSTRATION = "demonstration"
+DEMONSTRATION_CODES = ("14", "175")
 # Sub-event types from most to least specific: a group takes the first its cues support.
 SPECIFICITY = (
     "Chemical weapon",
@@ -130,7 +133,10 @@ def _distinct_towns(one: dict, other: dict) -> bool:
 def _specific_act(record: dict) -> str | None:
     """The act a mention names beyond "force was used" or "people were killed"."""
     code = record["cameo_code"]
-    return None if code in GENERIC_CODES else code
+    if code in GENERIC_CODES:
+        return None
+    # A demonstration and the force used on it are one event ("protest with intervention").
+    return DEMONSTRATION if code.startswith(DEMONSTRATION_CODES) else code
 
 
 def _is_disorder(record: dict) -> bool:
@@ -232,12 +238,9 @@ def _settle(group: _Group) -> None:
         trace = "+doc:" + ",".join(f"s{i}" for i in sources)
         for member in members:
             member["rule"] = member["rule"] + trace
-        lead = (
-            next(m for m in members if m["plover_type"] == lead_type) if lead_type else members[0]
-        )
-        lead["confidence"] = round(
-            min(lead["confidence"] + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3
-        )
+        # The mention that defines the group leads it: above the group's most confident.
+        top = max(m["confidence"] for m in members)
+        defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
 
 
 def _stated(member: dict) -> Toll:

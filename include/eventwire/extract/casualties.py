@@ -51,6 +51,9 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 # ACLED records the lower bound.
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
 _HYPHENS = frozenset({"-", "–"})
+# "were reported killed", "are feared dead": the casualty word completes a reporting verb.
+_REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp", "ccomp"})
+_REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "say", "presume"})
 # "rose from 58 to 89": a change of figure, whose later figure stands.
 _CHANGE_OPENER = "from"
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
@@ -294,6 +297,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pos == "noun":
         if pred.lemma_ == "toll":
             return _toll_numbers(pred)
+        counted = _of_whom(pred)
+        if counted is not None:
+            return [counted]
         listed = _listed_number(pred)
         if listed is not None:
             return [listed]
@@ -302,6 +308,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         return [pred]
     if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
         return _expand(pred.head)
+    if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
+        # "49 soldiers were reported killed": the victims are the reporting verb's subject.
+        pred = pred.head
     deps = [c for c in pred.children if c.dep_ in _VICTIM_DEPS]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):
@@ -315,6 +324,16 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _of_whom(noun: Token) -> Token | None:
+    """ "the bodies of four soldiers": the people the casualty noun is of, when counted."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _victim_count(obj) is not None:
+                    return obj
+    return None
 
 
 def _listed_number(noun: Token) -> Token | None:

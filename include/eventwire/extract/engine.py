@@ -301,13 +301,13 @@ def _is_modifier_clause(token: Token) -> bool:
 
 
 def _names_a_date(token: Token) -> bool:
-    """ "On 9 March", "March 2021": a month name, not a march; a capitalised noun inside a
-    sentence, or one beside a number, is a name or a date, not an event noun."""
+    """ "On 9 March", "March 2021": a month name, not a march. A capitalised noun beside a
+    number, or a proper noun inside a sentence, is a date or a name, not an event noun."""
+    if not token.is_title:
+        return False
     doc = token.doc
     beside = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
-    if any(t.like_num for t in beside):
-        return True
-    return token.is_title and token.i > 0 and token.pos_ == "PROPN"
+    return any(t.like_num for t in beside) or (token.i > 0 and token.pos_ == "PROPN")
 
 
 def _looks_back(noun: Token) -> bool:
