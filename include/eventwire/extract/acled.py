@@ -39,6 +39,7 @@ FORCE_SECTORS = frozenset({"MIL", "COP", "SPY"})
 # Targets that are people, not ground: seizing them is an arrest or an abduction.
 PEOPLE_SECTORS = CIVILIAN_SECTORS | frozenset({"NGO", "HRI", "IGO", "GOV", "JUD", "LEG", "PTY"})
 _ABDUCTION = "Abduction/forced disappearance"
+_TERRITORY_SUBS = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 # Forces that can fight back: violence between two of them is a battle.
 ARMED_SECTORS = frozenset({"MIL", "COP", "SPY", "REB", "INS", "SEP", "UAF", "IMG"})
 
@@ -57,17 +58,21 @@ _EVENT_TYPE_OF = {
     sub: event for event, subs in schema.ACLED_SUB_EVENT_TYPES.items() for sub in subs
 }
 
+# Acts whose sub-event type holds whoever commits them and wherever.
+_BY_ACT = {
+    "181": "Abduction/forced disappearance",
+    "184": "Abduction/forced disappearance",
+    "1821": "Sexual violence",
+}
 # CAMEO codes (longest prefix wins) whose act fixes the sub-event type whatever the cues.
 _BY_CODE = {
     "2041": "Chemical weapon",
     "1831": "Suicide bomb",
-    "181": "Abduction/forced disappearance",
-    "184": "Abduction/forced disappearance",
-    "1821": "Sexual violence",
     "1712": "Looting/property destruction",
     "1711": "Looting/property destruction",
     "173": "Arrests",
     "0871": "Agreement",
+    "191": "Other",
 }
 # Remote-violence codes: the weapon they name when the sentences name no other.
 _REMOTE_DEFAULTS = {
@@ -87,6 +92,7 @@ _REPRESSION = "175"
 _RIOT = "145"
 _PROTEST_ROOT = "14"
 _TERRITORY = "192"
+_ARREST = "173"
 # Blockades and occupation are CAMEO 19x but coercion, not the use of force.
 _RESTRICTION = ("191", "192")
 _WORDS = re.compile(r"[a-z]+")
@@ -106,23 +112,24 @@ def _typed(sub: str | None) -> AcledType:
 
 
 @functools.cache
-def _cue_table(path: Path = CUES_FILE) -> dict[str, str]:
-    out = {}
+def _cue_table(path: Path = CUES_FILE) -> dict[str, frozenset[str]]:
+    """Word or phrase -> its cues (a word may carry two: "villagers" are civilians, and a
+    crowd when they act)."""
+    out: dict[str, set[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         word, cue = line.split("\t")
-        out[word.strip()] = cue.strip()
-    return out
+        out.setdefault(word.strip(), set()).add(cue.strip())
+    return {word: frozenset(cues) for word, cues in out.items()}
 
 
 def cues_in(text: str) -> frozenset[str]:
     """The cues named in a text, by single words and two-word phrases."""
     table = _cue_table()
     words = _WORDS.findall(text.lower())
-    found = {table[w] for w in words if w in table}
-    found.update(table[p] for p in map(" ".join, itertools.pairwise(words)) if p in table)
-    return frozenset(found)
+    keys = [*words, *map(" ".join, itertools.pairwise(words))]
+    return frozenset(cue for key in keys if key in table for cue in table[key])
 
 
 def _longest(code: str, table: dict[str, str]) -> str | None:
@@ -154,15 +161,31 @@ def acled_type(
     violent = (
         cameo.startswith(_VIOLENT_ROOTS) and not cameo.startswith(_RESTRICTION)
     ) or cameo.startswith(_DESTRUCTION)
-    on_protest = violent and actor_sector in FORCE_SECTORS and "protest" in cues
+    by_act = _longest(cameo, _BY_ACT)
+    if by_act:
+        return _typed(by_act)  # sexual violence and abduction, whoever commits them
+    if cameo.startswith(_ARREST) and "protest" in cues:
+        return _typed("Protest with intervention")  # ACLED codes the protest, not the arrests
+    on_protest = (
+        violent
+        and actor_sector not in PROTESTER_SECTORS
+        and (
+            (actor_sector in FORCE_SECTORS and "protest" in cues)
+            or recipient_sector in PROTESTER_SECTORS
+        )
+    )
     if cameo.startswith(_REPRESSION) or on_protest:
         return _repression(recipient_sector, cues, lethal)
-    if violent and actor_sector in PROTESTER_SECTORS:
+    if violent and (
+        actor_sector in PROTESTER_SECTORS or _destroyed_in_protest(cameo, actor_sector, cues)
+    ):
         return _typed("Mob violence" if "mob" in cues else "Violent demonstration")
-    if violent and actor_sector in CIVILIAN_SECTORS:
+    if violent and actor_sector in CIVILIAN_SECTORS and "mob" in cues:
         return _typed("Mob violence")
     if cameo.startswith(_TERRITORY) and recipient_sector in PEOPLE_SECTORS:
         return _typed("Arrests" if actor_sector in STATE_SECTORS else _ABDUCTION)
+    if cameo.startswith(_TERRITORY) and "unopposed" in cues:
+        return _typed("Non-violent transfer of territory")
     if override or cameo.startswith(_TERRITORY):
         return _territory(cameo, actor_sector, override)
     by_code = _longest(cameo, _BY_CODE)
@@ -171,6 +194,15 @@ def acled_type(
     if violent:
         return _violence(cameo, recipient_sector, cues)
     return _strategic(cameo, actor_sector)
+
+
+def _destroyed_in_protest(cameo: str, actor_sector: str | None, cues: frozenset[str]) -> bool:
+    """Property set on fire where a demonstration is under way, by no known armed force."""
+    return (
+        cameo.startswith(_DESTRUCTION)
+        and "protest" in cues
+        and actor_sector not in ARMED_SECTORS | STATE_SECTORS
+    )
 
 
 def _demonstration(cameo: str, override: str | None, cues: frozenset[str], lethal: bool):
@@ -186,7 +218,7 @@ def _demonstration(cameo: str, override: str | None, cues: frozenset[str], letha
 def _repression(recipient_sector: str | None, cues: frozenset[str], lethal: bool) -> AcledType:
     """Force used on people: on a demonstration it is intervention or excessive force; on
     unarmed people with no demonstration in sight, an attack."""
-    if "protest" not in cues:
+    if "protest" not in cues and recipient_sector not in PROTESTER_SECTORS:
         if "chemical" in cues:
             return _typed("Chemical weapon")
         if recipient_sector in CIVILIAN_SECTORS:
@@ -224,8 +256,9 @@ def _strategic(cameo: str, actor_sector: str | None) -> AcledType:
 
 
 def _territory(cameo: str, actor_sector: str | None, override: str | None) -> AcledType:
-    """Who takes ground decides the battle sub-type; an unknown taker keeps the lexicon's."""
-    if not cameo.startswith(_TERRITORY):
+    """Who takes ground decides the battle sub-type; an unknown taker keeps the lexicon's.
+    A lexicon entry naming another sub-type ("seized power" is a coup: Other) keeps it."""
+    if not cameo.startswith(_TERRITORY) or (override and override not in _TERRITORY_SUBS):
         return _typed(override)
     if actor_sector in NON_STATE_SECTORS:
         return _typed("Non-state actor overtakes territory")

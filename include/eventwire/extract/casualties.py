@@ -52,8 +52,8 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
 _HYPHENS = frozenset({"-", "–"})
 # "were reported killed", "are feared dead": the casualty word completes a reporting verb.
-_REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp", "ccomp"})
-_REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "say", "presume"})
+_REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
+_REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
 # "rose from 58 to 89": a change of figure, whose later figure stands.
 _CHANGE_OPENER = "from"
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").

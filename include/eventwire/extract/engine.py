@@ -315,6 +315,15 @@ def _looks_back(noun: Token) -> bool:
     return noun.dep_ == "pobj" and noun.head.lower_ == "since"
 
 
+def _doers(event: _Coded) -> tuple[Token, ...]:
+    """The words naming who did an act: its actors and its clause's subjects, for a participle
+    tacked on a clause ("a fire broke out, killing nine") the subjects of that clause."""
+    predicate = event.predicate
+    clause = predicate.head if predicate.dep_ in ("advcl", "xcomp", "conj") else predicate
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return tuple(t for head in (*event.roles.actors, *subjects) for t in head.subtree)
+
+
 def _is_finite_clause(token: Token) -> bool:
     """A verb with its own tense is a clause of its own, whatever the parse attached it to."""
     return token.pos_ == "VERB" and token.tag_ in FINITE_TAGS
@@ -675,7 +684,19 @@ class Extractor:
         main = [e for e in kept if not _is_side_clause(e.predicate)] or kept
         if not main and set_aside:
             main = self._structural_fallback(set_aside)
+        main = [e for e in main if not self._not_political(sdoc, e)]
         return main + self._claims(main)
+
+    def _not_political(self, sdoc: Doc, event: _Coded) -> bool:
+        """Violence done by an earthquake or a fire, or a "beat" or "attack" in a match report,
+        is no political event."""
+        if _root(event.code) not in VIOLENT_ROOTS | {18}:
+            return False
+        words = self._context
+        if any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
+            return True
+        natural = words.get("natural", frozenset())
+        return any(t.lemma_.lower() in natural for t in _doers(event))
 
     def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
         """The coding of one candidate under its modality, or None when it reports no event."""

@@ -55,7 +55,26 @@ IRREGULAR_FORMS = {
     "free": ("freed",),
     "freeze": ("froze", "frozen"),
     "throw": ("threw", "thrown"),
+    "retake": ("retook", "retaken"),
+    "overtake": ("overtook", "overtaken"),
+    "undertake": ("undertook", "undertaken"),
+    "blow": ("blew", "blown"),
+    "burn": ("burnt",),
+    "hurl": ("hurled",),
+    "drive": ("drove", "driven"),
+    "ride": ("rode", "ridden"),
+    "lay": ("laid",),
+    "bring": ("brought",),
+    "catch": ("caught",),
+    "hang": ("hanged", "hung"),
+    "steal": ("stole", "stolen"),
+    "split": ("split",),
+    "sell": ("sold",),
+    "spread": ("spread",),
+    "tear": ("tore", "torn"),
 }
+# Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
+IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}
 # Contractions the parse reads as "be" ("the army's on high alert"), for object patterns.
 BE_CONTRACTIONS = ("'s", "’s", "'re", "’re", "'m", "’m")
 _APOSTROPHES = "'’"
@@ -233,6 +252,8 @@ _VERB_ENDINGS = ("ed", "d", "s", "ing")
 def _lemma_candidates(token: Token) -> list[str]:
     word = token.lower_
     out = [token.lemma_.lower()]
+    if word in IRREGULAR_LEMMAS:
+        out.append(IRREGULAR_LEMMAS[word])
     for ending in _VERB_ENDINGS:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             stem = word[: -len(ending)]
