@@ -59,23 +59,32 @@ def _object_lemma(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
 
 
-def _synonym(line: str, default: str | None) -> Trigger | None:
+def _synonym(line: str) -> tuple[list[str], str] | None:
+    """The words of a synonym line ("+SHOOT_DOWN" -> shoot, down) and the line without its
+    comment and forms, or None for a line that is no single verb or phrasal verb."""
     head = _FORMS.sub("", line.split("#", 1)[0]).strip()
     words = _CODE.sub("", head).split()
     if len(words) != 1:
         return None
     parts = words[0].lstrip("+").lower().split("_")
-    code = _code(head, default)
-    if not _usable(code) or code is None or not all(p.isalpha() for p in parts):
+    if not all(p.isalpha() for p in parts):
         return None
-    if len(parts) == 1:
-        if not code.startswith(BARE_VERB_ROOTS):
-            return None
-        return Trigger(f"petrarch:{parts[0]}", VERB, parts[0], code, None, None)
-    if len(parts) == 2 and parts[1] in PARTICLES:
+    if len(parts) == 1 or (len(parts) == 2 and parts[1] in PARTICLES):
+        return parts, head
+    return None
+
+
+def _bare(parts: list[str], head: str, default: str | None) -> Trigger | None:
+    """The verb's own trigger, where it codes on its own."""
+    code = _code(head, default)
+    if code is None or not _usable(code):
+        return None
+    if len(parts) == 2:
         pattern = f"petrarch:{parts[0]} {parts[1]}"
         return Trigger(pattern, VERB, parts[0], code, None, None, particle=parts[1])
-    return None
+    if not code.startswith(BARE_VERB_ROOTS):
+        return None
+    return Trigger(f"petrarch:{parts[0]}", VERB, parts[0], code, None, None)
 
 
 def _patterns(line: str, default: str | None, verbs: list[str]) -> list[Trigger]:
@@ -118,10 +127,14 @@ def load(folder: Path) -> tuple[Trigger, ...]:
         if line.startswith("-"):
             triggers.extend(_patterns(line, default, verbs))
             continue
-        found = _synonym(line, default)
-        if found is not None:
-            triggers.append(found)
-            verbs.append(found.lemma)
+        synonym = _synonym(line)
+        if synonym is None:
+            continue
+        parts, head = synonym
+        verbs.append(parts[0])
+        bare = _bare(parts, head, default)
+        if bare is not None:
+            triggers.append(bare)
     return tuple(t for t in triggers if t.pos in (VERB, NOUN))
 
 
