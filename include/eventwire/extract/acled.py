@@ -179,7 +179,8 @@ def acled_type(
     if violent and (
         actor_sector in PROTESTER_SECTORS or _destroyed_in_protest(cameo, actor_sector, cues)
     ):
-        return _typed("Mob violence" if "mob" in cues else "Violent demonstration")
+        mob = "mob" in cues and "protest" not in cues
+        return _typed("Mob violence" if mob else "Violent demonstration")
     if violent and actor_sector in CIVILIAN_SECTORS and "mob" in cues:
         return _typed("Mob violence")
     if cameo.startswith(_TERRITORY) and recipient_sector in PEOPLE_SECTORS:
@@ -207,7 +208,10 @@ def _destroyed_in_protest(cameo: str, actor_sector: str | None, cues: frozenset[
 
 def _demonstration(cameo: str, override: str | None, cues: frozenset[str], lethal: bool):
     if cameo.startswith(_RIOT) or override in ("Violent demonstration", "Mob violence"):
-        return _typed("Mob violence" if "mob" in cues else override or "Violent demonstration")
+        # A crowd turning on someone is mob violence, unless it is a demonstration turning
+        # violent ("youths threw stones during the demonstrations").
+        mob = "mob" in cues and "protest" not in cues
+        return _typed("Mob violence" if mob else override or "Violent demonstration")
     if lethal or "lethal" in cues:
         return _typed("Excessive force against protesters")
     if "intervention" in cues:

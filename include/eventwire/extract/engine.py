@@ -295,8 +295,8 @@ def _is_modifier_clause(token: Token) -> bool:
         return True
     if token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "VBG"):
         return True
-    if token.dep_ == "pcomp" and token.head.head.dep_ in ("acl", "relcl"):
-        return True  # "a meeting aimed at establishing ties": what the meeting is for
+    if _purpose_of_noun(token):
+        return True
     return _under_noun(token)
 
 
@@ -327,6 +327,15 @@ def _doers(event: _Coded) -> tuple[Token, ...]:
 def _is_finite_clause(token: Token) -> bool:
     """A verb with its own tense is a clause of its own, whatever the parse attached it to."""
     return token.pos_ == "VERB" and token.tag_ in FINITE_TAGS
+
+
+def _purpose_of_noun(token: Token) -> bool:
+    """ "a meeting aimed at establishing ties": what a noun's participle says it is for."""
+    if token.dep_ != "pcomp":
+        return False
+    participle = token.head.head
+    intent = lexicon.context_words().get("intent", frozenset())
+    return participle.dep_ in ("acl", "relcl") and participle.lemma_.lower() in intent
 
 
 def _is_side_clause(token: Token) -> bool:
@@ -688,12 +697,14 @@ class Extractor:
         return main + self._claims(main)
 
     def _not_political(self, sdoc: Doc, event: _Coded) -> bool:
-        """Violence done by an earthquake or a fire, or a "beat" or "attack" in a match report,
-        is no political event."""
+        """Violence done by an earthquake or a fire, or a "beat" or "attack" in a match report
+        (a verb sport shares with war, in a sentence with a word of sport), is no political
+        event."""
         if _root(event.code) not in VIOLENT_ROOTS | {18}:
             return False
         words = self._context
-        if any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
+        sporting = event.trigger.lemma in words.get("sporting_verb", frozenset())
+        if sporting and any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
             return True
         natural = words.get("natural", frozenset())
         return any(t.lemma_.lower() in natural for t in _doers(event))

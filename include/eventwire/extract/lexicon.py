@@ -72,6 +72,7 @@ IRREGULAR_FORMS = {
     "sell": ("sold",),
     "spread": ("spread",),
     "tear": ("tore", "torn"),
+    "swear": ("swore", "sworn"),
 }
 # Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
 IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}

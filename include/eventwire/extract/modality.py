@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwire.extract.lexicon import context_words
+from eventwire.extract.lexicon import IRREGULAR_LEMMAS, context_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -80,8 +80,13 @@ def _aux_lemmas(token: Token) -> set[str]:
     }
 
 
+def _lemma(token: Token) -> str:
+    """The token's lemma, mended for irregular forms the model leaves as they are ("sworn")."""
+    return IRREGULAR_LEMMAS.get(token.lower_, token.lemma_.lower())
+
+
 def _governor_class(token: Token) -> str | None:
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     words = context_words()
     for kind in _GOVERNOR_CLASSES:
         if lemma in words.get(kind, ()):
@@ -113,10 +118,10 @@ def modality_of(predicate: Token) -> Modality:
         return Modality(HYPOTHETICAL, negated)
     current = predicate
     for _ in range(MAX_GOVERNOR_LEVELS):
-        if current.dep_ not in ("xcomp", "ccomp", "pcomp", "acl") or current.head.i == current.i:
+        if not _is_complement(current) or current.head.i == current.i:
             break
         governor = current.head
-        if governor.lemma_.lower() in words.get("attempt_done", ()):
+        if _lemma(governor) in words.get("attempt_done", ()):
             current = governor
             continue
         if governor.lemma_.lower() in words.get("permit", ()):
@@ -151,6 +156,14 @@ def modality_of(predicate: Token) -> Modality:
     if auxes & words.get("future", frozenset()) or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
+
+
+def _is_complement(verb: Token) -> bool:
+    """A clause its governor's modality reaches: a complement, or an infinitive the parse hung
+    on as an adverbial clause ("have sworn to fight" parsed as advcl)."""
+    if verb.dep_ in ("xcomp", "ccomp", "pcomp", "acl"):
+        return True
+    return verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _shares_clause(verb: Token) -> bool:
