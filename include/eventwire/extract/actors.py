@@ -205,9 +205,3 @@ def _load(dictionaries: Path | None) -> ActorDictionary:
 
         phoenix = PhoenixDictionaries.load(dictionaries)
     return ActorDictionary(names, sectors, phoenix)
-
-
-def data_fingerprint() -> str:
-    return "".join(
-        p.read_text(encoding="utf-8") for p in (GROUPS_FILE, NATIONALITIES_FILE, SECTORS_FILE)
-    )

@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire import schema
@@ -33,6 +32,7 @@ from eventwire.extract.roles import (
     verb_roles,
 )
 from eventwire.extract.sentences import Sentence, split_sentences
+from eventwire.extract.version import extractor_version
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -95,23 +95,6 @@ REPRESSION_CODE = "175"
 RIOT_CODE = "145"
 RIOT_MODE = "riot"
 AERIAL_MODE = "aerial"
-
-_CODE_FILES = (
-    "engine.py", "lexicon.py", "roles.py", "modality.py", "actors.py", "cameo.py", "acled.py",
-    "sentences.py", "places.py", "dates.py", "casualties.py", "dictionaries.py",
-)  # fmt: skip
-
-
-def extractor_version() -> str:
-    """Changes whenever the engine's code or any of its data files change."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _CODE_FILES:
-        digest.update((here / name).read_bytes())
-    for path in sorted(lexicon.DATA_DIR.iterdir()):
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return f"1.0+{digest.hexdigest()[:12]}"
 
 
 @dataclass(frozen=True)
@@ -454,7 +437,7 @@ class Extractor:
             else tabari.extended_lexicon(settings.dictionaries)
         )
         self.actors = ActorDictionary.load(settings)
-        self.version = extractor_version()
+        self.version = extractor_version(settings)
         self._context = lexicon.context_words()
         self._not_done = frozenset().union(
             *(self._context.get(name, frozenset()) for name in NOT_DONE_CLASSES)

@@ -358,8 +358,3 @@ def context_words(path: Path = CONTEXT_FILE) -> dict[str, frozenset[str]]:
             raise LexiconError(path, number, f"expected lemma<TAB>class: {line!r}")
         out.setdefault(fields[1].strip(), set()).add(fields[0].strip())
     return {name: frozenset(words) for name, words in out.items()}
-
-
-def lexicon_fingerprint() -> str:
-    """Text of every data file the coding depends on, for the extractor version."""
-    return TRIGGERS_FILE.read_text(encoding="utf-8") + CONTEXT_FILE.read_text(encoding="utf-8")
