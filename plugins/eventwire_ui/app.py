@@ -19,14 +19,14 @@ from pathlib import Path
 
 import duckdb
 from airflow.api_fastapi.core_api.security import requires_authenticated
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from eventwire.config import S3Options, Settings
 from eventwire.fs import DataRoot
 from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
-from eventwire_ui import queries, runs
+from eventwire_ui import datadocs, queries, runs
 
 URL_PREFIX = "/eventwire"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -211,7 +211,7 @@ def _data_docs_routes(root: RootProvider) -> APIRouter:
     router = APIRouter()
 
     @router.get("/datadocs/{path:path}", include_in_schema=False)
-    def data_docs(path: str, request: Request) -> Response:
+    def data_docs(path: str) -> Response:
         if not path or path.endswith("/"):
             path += "index.html"
         clean = posixpath.normpath(path)
@@ -221,6 +221,18 @@ def _data_docs_routes(root: RootProvider) -> APIRouter:
         if not data_root.exists(*DATA_DOCS, clean):
             raise HTTPException(404, f"no Data Docs page {clean!r} under {data_root.url}")
         media_type = mimetypes.guess_type(clean)[0] or "application/octet-stream"
-        return Response(data_root.read_bytes(*DATA_DOCS, clean), media_type=media_type)
+        body = data_root.read_bytes(*DATA_DOCS, clean)
+        if media_type not in datadocs.REWRITTEN_TYPES:
+            return Response(body, media_type=media_type)
+        text = datadocs.rewrite(body.decode("utf-8"), clean)
+        headers = {"Content-Security-Policy": datadocs.content_security_policy(text)}
+        return Response(text, media_type=media_type, headers=headers)
+
+    @router.get("/vendor/{path:path}", include_in_schema=False)
+    def vendor(path: str) -> FileResponse:
+        found = datadocs.vendor_file(path)
+        if found is None:
+            raise HTTPException(404, f"no vendored asset {path!r}")
+        return FileResponse(found, headers={"Cache-Control": "max-age=86400"})
 
     return router
