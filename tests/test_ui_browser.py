@@ -257,6 +257,13 @@ def test_filters_data_docs_and_full_page(logged_in):
     page.select_option("#event-filter select[name=country]", "")
     page.click("#event-filter button[type=submit]")
     expect(page.locator("#events-count")).to_have_attribute("data-count", "3")
+    dates = [events.nth(i).locator("td").first.inner_text() for i in range(3)]
+    assert dates == sorted(dates, reverse=True), "events are not newest event date first"
+    expect(page.locator("#events-range")).to_have_text("1–3 of 3")
+    expect(page.locator("#events-pager button").first).to_be_disabled()
+    page.check("#event-filter input[name=reported_only]")  # the fixture flags none of them
+    expect(page.locator("#events-count")).to_have_attribute("data-count", "3")
+    page.uncheck("#event-filter input[name=reported_only]")
 
     href = page.locator("#data-docs").get_attribute("href")
     docs = page.request.get(f"{base_url}/eventwire/{href}")

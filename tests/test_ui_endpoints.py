@@ -350,6 +350,43 @@ def test_events_filters(client, params, expected):
     assert [e["event_id"] for e in events] == expected
 
 
+PAGED_EVENTS = 250
+
+
+def test_events_page_newest_event_date_first_beyond_100_rows(tmp_path):
+    """Paged by offset with the total for the pager; ``reported_only`` leaves out historical,
+    future and negated events, which the page otherwise shows labelled."""
+    day0 = date(2017, 1, 1)
+    flags = ("reported", "reported", "historical", "future")
+    rows = [
+        _event(
+            f"ev-{n:03d}",
+            RUN_1.end,
+            event_date=day0 + timedelta(days=(n * 7) % PAGED_EVENTS),
+            date_flag=flags[n % len(flags)],
+            negated=n % 25 == 0,
+        )
+        for n in range(PAGED_EVENTS)
+    ]
+    write_dataset(tmp_path, "events", rows, RUN_1.file_name, dt=DAY)
+    client = make_client(tmp_path)
+    pages = [client.get("/api/events", params={"offset": o}).json() for o in (0, 100, 200)]
+    assert [page["total"] for page in pages] == [PAGED_EVENTS] * 3
+    assert [len(page["events"]) for page in pages] == [100, 100, 50]
+    dates = [event["event_date"] for page in pages for event in page["events"]]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) == PAGED_EVENTS
+    assert pages[0]["events"][0]["event_date"] == str(day0 + timedelta(days=PAGED_EVENTS - 1))
+    past_end = client.get("/api/events", params={"offset": 300}).json()
+    assert past_end["events"] == [] and past_end["total"] == PAGED_EVENTS
+
+    reported = client.get("/api/events", params={"reported_only": "true", "limit": 1000}).json()
+    expected = [r for r in rows if r["date_flag"] == "reported" and not r["negated"]]
+    assert reported["total"] == len(expected)
+    assert {e["event_id"] for e in reported["events"]} == {r["event_id"] for r in expected}
+    labels = {e["event_id"]: (e["date_flag"], e["negated"]) for p in pages for e in p["events"]}
+    assert labels["ev-002"] == ("historical", False) and labels["ev-025"] == ("reported", True)
+
+
 def test_filters_list_countries_and_types(client):
     body = client.get("/api/filters").json()
     assert body["countries"] == ["IRQ", "SYR"]
@@ -404,7 +441,8 @@ def test_new_data_root_answers_with_empty_panels(tmp_path):
     assert client.get("/api/volumes").json() == {"articles_by_feed": [], "mentions_by_type": []}
     assert client.get("/api/quality").json() == {"trend": [], "failures": []}
     assert client.get("/api/quarantine").json() == {"counts": []}
-    assert client.get("/api/events").json() == {"events": []}
+    assert client.get("/api/events").json()["events"] == []
+    assert client.get("/api/events").json()["total"] == 0
     assert client.get("/api/filters").json()["countries"] == []
     assert client.get("/datadocs/").status_code == 404
 

@@ -175,17 +175,21 @@ def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
         plover_type: str | None = Query(None, alias="type"),
         date_from: date | None = None,
         date_to: date | None = None,
+        reported_only: bool = False,
         limit: int = Query(queries.EVENTS_PAGE, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
     ) -> dict:
         where = queries.EventFilter(
             country=country or None,
             plover_type=plover_type or None,
             date_from=date_from,
             date_to=date_to,
+            reported_only=reported_only,
             limit=limit,
+            offset=offset,
         )
         with views() as connection:
-            return {"events": queries.latest_events(connection, where)}
+            return queries.latest_events(connection, where)
 
     @router.get("/filters")
     def filters() -> dict:

@@ -8,7 +8,7 @@ library's only clock), so grouping by it needs no manifest and no file names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -34,7 +34,9 @@ class EventFilter:
     plover_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    reported_only: bool = False
     limit: int = EVENTS_PAGE
+    offset: int = 0
 
 
 def _rows(
@@ -148,13 +150,15 @@ def quarantine_samples(
     )
 
 
-def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> list[dict]:
-    """The most recently updated merged events matching ``where``, one row per event id.
+def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> dict:
+    """One page of the current merged events matching ``where``, newest event date first, and
+    how many match in all (for the pager).
 
     A merged event can be re-written by later runs, so only its newest version counts, and an
-    event listed in ``deletions`` is gone.
+    event listed in ``deletions`` is gone. ``reported_only`` leaves out events flagged as
+    historical background, announced plans or negated, as the README's queries do.
     """
-    return _rows(
+    rows = _rows(
         connection,
         """
         WITH current AS (
@@ -168,19 +172,37 @@ def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> 
         SELECT event_id, event_date, CAST(plover_type AS VARCHAR) AS plover_type,
                CAST(country AS VARCHAR) AS country, location_name, actor_text, recipient_text,
                fatalities, injured, num_mentions, num_sources,
-               CAST(source_name AS VARCHAR) AS source_name, url, sentence_text, updated_at
+               CAST(date_flag AS VARCHAR) AS date_flag, negated,
+               CAST(source_name AS VARCHAR) AS source_name, url, sentence_text, updated_at,
+               count(*) OVER () AS total
         FROM current
         WHERE event_id NOT IN (SELECT event_id FROM deletions)
-        ORDER BY updated_at DESC, event_id LIMIT $limit
+          AND NOT ($reported_only AND (coalesce(negated, false)
+                   OR coalesce(CAST(date_flag AS VARCHAR), 'reported') <> 'reported'))
+        ORDER BY event_date DESC NULLS LAST, updated_at DESC, event_id
+        LIMIT $limit OFFSET $offset
         """,
         {
             "country": where.country,
             "type": where.plover_type,
             "from": where.date_from,
             "to": where.date_to,
+            "reported_only": where.reported_only,
             "limit": where.limit,
+            "offset": where.offset,
         },
     )
+    total = rows[0]["total"] if rows else _count_when_past_the_end(connection, where)
+    for row in rows:
+        del row["total"]
+    return {"events": rows, "total": total, "offset": where.offset, "limit": where.limit}
+
+
+def _count_when_past_the_end(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> int:
+    """The match count when the page is empty: zero, unless the offset ran past the end."""
+    if where.offset == 0:
+        return 0
+    return latest_events(connection, replace(where, limit=1, offset=0))["total"]
 
 
 def event_countries(connection: duckdb.DuckDBPyConnection) -> list[str]:

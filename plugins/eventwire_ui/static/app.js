@@ -259,30 +259,61 @@ function whoToWhom(event) {
   return `${event.actor_text || "?"} → ${event.recipient_text || "?"}`;
 }
 
+// Events come a page at a time, newest event date first; the pager moves the offset.
+const EVENTS_PAGE = 100;
+let eventsOffset = 0;
+
+// Historical background, announced plans and negated events are shown with a label, so a
+// reader never takes them for something that just happened.
+function eventLabels(event) {
+  const labels = [];
+  if (event.date_flag && event.date_flag !== "reported") labels.push(event.date_flag);
+  if (event.negated) labels.push("negated");
+  return labels.map((label) => el("span", { class: `flag flag-${label}` }, label));
+}
+
 async function loadEvents() {
   const form = document.getElementById("event-filter");
-  const query = new URLSearchParams();
+  const query = new URLSearchParams({ limit: EVENTS_PAGE, offset: eventsOffset });
   for (const [name, value] of new FormData(form)) if (value) query.set(name, value);
   const count = document.getElementById("events-count");
   try {
-    const { events } = await getJson(`api/events?${query}`);
-    count.textContent = `${events.length} events`;
-    count.dataset.count = events.length;
+    const { events, total, offset } = await getJson(`api/events?${query}`);
+    count.textContent = `${fmtNumber(total)} events`;
+    count.dataset.count = total;
     document.querySelector("#events-table tbody").replaceChildren(...events.map((e) =>
-      el("tr", { "data-event": e.event_id },
-        el("td", {}, e.event_date), el("td", {}, e.plover_type), el("td", {}, e.country),
+      el("tr", { "data-event": e.event_id, "data-flag": e.date_flag, "data-negated": e.negated },
+        el("td", {}, el("span", { class: "nowrap" }, e.event_date), ...eventLabels(e)),
+        el("td", {}, e.plover_type), el("td", {}, e.country),
         el("td", {}, e.location_name), el("td", {}, whoToWhom(e)),
         el("td", { class: "num" }, fmtNumber(e.fatalities)),
         el("td", { class: "sentence" }, e.sentence_text),
         el("td", {}, e.url ? el("a", { href: e.url, target: "_blank", rel: "noopener" },
           e.source_name || "source") : ""))));
+    const range = document.getElementById("events-range");
+    range.textContent = total ? `${offset + 1}–${offset + events.length} of ${fmtNumber(total)}` : "";
+    const [newer, older] = document.querySelectorAll("#events-pager button");
+    newer.disabled = offset === 0;
+    older.disabled = offset + events.length >= total;
   } catch (error) {
     showError(count, error);
   }
 }
 
-document.getElementById("event-filter").addEventListener("submit", (event) => {
+document.querySelectorAll("#events-pager button").forEach((button) => {
+  button.addEventListener("click", () => {
+    eventsOffset = Math.max(0, eventsOffset + Number(button.dataset.step) * EVENTS_PAGE);
+    loadEvents();
+  });
+});
+const eventFilter = document.getElementById("event-filter");
+eventFilter.addEventListener("submit", (event) => {
   event.preventDefault();
+  eventsOffset = 0;
+  loadEvents();
+});
+eventFilter.reported_only.addEventListener("change", () => {
+  eventsOffset = 0;
   loadEvents();
 });
 loadRuns();
