@@ -1,4 +1,4 @@
-"""``eventwire query``, ``eventwire report`` and ``eventwire summary``: the store for analysts.
+"""``eventwire query``, ``report``, ``summary`` and ``schema``: the store for analysts.
 
 The data root is ``Settings.from_env()``'s (``EVENTWIRE_DATA_ROOT``, S3 credentials from the
 standard ``AWS_*`` variables); ``--data-root`` overrides it. A failure a user can act on (bad
@@ -17,8 +17,10 @@ from pathlib import Path
 
 from eventwire.config import Settings
 from eventwire.fs import DataRoot
+from eventwire.schema import SCHEMAS
 
 EXIT_FAILED = 2
+DATASETS = tuple(SCHEMAS)
 # Widest cell `query` prints in table form; longer text (sentences, payloads) is cut with "…".
 MAX_CELL = 60
 
@@ -50,6 +52,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_root(summary)
     summary.set_defaults(handler=run_summary)
+    schema = subparsers.add_parser(
+        "schema",
+        help="print the data dictionary (every column of every dataset) as Markdown",
+        description="Print the data dictionary rendered from the schemas; docs/DATA.md is its "
+        "output for all datasets.",
+    )
+    schema.add_argument("dataset", nargs="?", choices=DATASETS, help="one dataset only")
+    schema.set_defaults(handler=run_schema)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from eventwire.store.dictionary import render
+
+    sys.stdout.write(render([args.dataset] if args.dataset else None))
+    return 0
 
 
 def _add_root(parser: argparse.ArgumentParser) -> None:
