@@ -191,7 +191,7 @@ def logged_in(browser, airflow_ui, blocked):
     context.close()
 
 
-def test_page_shows_the_fixture_in_airflow(logged_in):
+def test_page_shows_the_fixture_in_airflow(logged_in, blocked):
     page, base_url = logged_in
     page.goto(f"{base_url}/")
     page.get_by_role("button", name="Browse").click()
@@ -232,11 +232,21 @@ def test_page_shows_the_fixture_in_airflow(logged_in):
     assert qaim.locator("a").get_attribute("href") == "https://example.org/qaim"
     assert "Iraqi forces killed 13 militants" in qaim.inner_text()
 
+    places = frame.locator("#events-map circle.place")
+    assert places.count() == 3
+    assert frame.locator("#events-map path.land").count() == 1
+    radius = {
+        places.nth(i).get_attribute("data-place"): float(places.nth(i).get_attribute("r"))
+        for i in range(3)
+    }
+    assert radius["Al Qa'im"] > radius["Damascus"] == radius["Erbil"], radius
+
+    assert blocked == [], f"the browser tried to leave the machine: {blocked}"
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=OUTPUT_DIR / "ui-eventwire-in-airflow.png")
 
 
-def test_filters_data_docs_and_full_page(logged_in):
+def test_filters_data_docs_and_full_page(logged_in, blocked):
     from playwright.sync_api import expect
 
     page, base_url = logged_in
@@ -271,6 +281,7 @@ def test_filters_data_docs_and_full_page(logged_in):
     assert "default-src 'none'" in docs.headers["content-security-policy"]
 
     assert requested == {urlsplit(base_url).netloc}, "the page loaded something from elsewhere"
+    assert blocked == [], f"the browser tried to leave the machine: {blocked}"
     assert not [text for text in violations if "Content Security Policy" in text]
 
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)

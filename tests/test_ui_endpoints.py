@@ -85,6 +85,8 @@ FIXTURE_EVENTS = [
         plover_type="ASSAULT",
         country="IRQ",
         location_name="Al Qa'im",
+        lat=34.37,
+        lon=41.09,
         event_date=date(2017, 11, 1),
         fatalities=13,
         actor_text="Iraqi forces",
@@ -99,6 +101,8 @@ FIXTURE_EVENTS = [
         plover_type="PROTEST",
         country="SYR",
         location_name="Damascus",
+        lat=33.51,
+        lon=36.29,
         event_date=date(2017, 10, 30),
         source_name="Xinhua",
         url="https://example.org/damascus",
@@ -110,6 +114,8 @@ FIXTURE_EVENTS = [
         plover_type="AGREE",
         country="IRQ",
         location_name="Erbil",
+        lat=36.19,
+        lon=44.01,
         event_date=date(2017, 11, 2),
         source_name="Rudaw",
         url="https://example.org/erbil",
@@ -391,6 +397,29 @@ def test_filters_list_countries_and_types(client):
     body = client.get("/api/filters").json()
     assert body["countries"] == ["IRQ", "SYR"]
     assert body["plover_types"] == list(PLOVER_TYPES)
+    assert list(body["type_colours"]) == list(PLOVER_TYPES)
+    assert len(set(body["type_colours"].values())) == len(PLOVER_TYPES)
+
+
+def test_map_places_follow_the_events_filter(client):
+    places = client.get("/api/map").json()["places"]
+    assert [(p["place"], p["fatalities"], p["plover_type"]) for p in places] == [
+        ("Al Qa'im", 13, "ASSAULT"),
+        ("Damascus", 0, "PROTEST"),
+        ("Erbil", 0, "AGREE"),
+    ]
+    assert (places[0]["lon"], places[0]["lat"]) == (41.09, 34.37)
+    iraq = client.get("/api/map", params={"country": "IRQ"}).json()["places"]
+    assert sorted(p["place"] for p in iraq) == ["Al Qa'im", "Erbil"]
+
+
+def test_outlines_are_one_svg_path_of_every_country_ring(client):
+    from eventwire.store.worldmap import all_rings
+
+    response = client.get("/api/outlines")
+    assert response.headers["cache-control"] == "max-age=86400"
+    path = response.json()["path"]
+    assert path.count("M") == path.count("Z") == len(all_rings())
 
 
 def test_recent_runs_from_the_metadata_database(client):
