@@ -29,7 +29,7 @@ PAYLOAD_PREVIEW_CHARS = 4000
 
 @dataclass(frozen=True)
 class EventFilter:
-    """The events table's filters; ``None`` means "any"."""
+    """The events table's and map's filters (``None`` means "any") and the table's page."""
 
     country: str | None = None
     plover_type: str | None = None

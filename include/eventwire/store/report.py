@@ -23,12 +23,14 @@ FIGURE_SIZE = (10, 5)
 DPI = 100
 TOP_COUNTRIES = 25
 # Map circles: area in points² = base + per death, capped so one massacre does not hide a region;
-# the map frame is the events' extent plus a margin, never narrower than a region.
+# the map frame is the events' extent plus a margin, never narrower than a region, in the
+# axes' proportions.
 MARKER_BASE = 12
 MARKER_PER_DEATH = 6
 MARKER_CAP_DEATHS = 200
 MAP_MARGIN_DEG = 4.0
 MAP_MIN_SPAN_DEG = 30.0
+MAP_ASPECT = 1.8  # width / height of the map's axes at FIGURE_SIZE with the legend outside
 LAND_COLOUR = "#f1efe9"
 SEA_COLOUR = "#dce9f5"
 BORDER_COLOUR = "#8a8a8a"
@@ -163,16 +165,20 @@ def _marker_area(fatalities: int) -> float:
 
 
 def _extent(rows: list[tuple]) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The events' bounding box plus a margin, at least ``MAP_MIN_SPAN_DEG`` wide; the world
-    when there are none."""
+    """The events' bounding box plus a margin, at least ``MAP_MIN_SPAN_DEG`` across and widened
+    to the axes' shape (``MAP_ASPECT``), so a spread-out week is not a thin strip; the world
+    when there are none. The UI page's map frames its places the same way."""
     if not rows:
         return (-180.0, 180.0), (-90.0, 90.0)
-    spans = []
-    for values, low, high in (([r[0] for r in rows], -180, 180), ([r[1] for r in rows], -90, 90)):
-        centre = (min(values) + max(values)) / 2
-        half = max(max(values) - min(values) + 2 * MAP_MARGIN_DEG, MAP_MIN_SPAN_DEG) / 2
-        spans.append((max(low, centre - half), min(high, centre + half)))
-    return spans[0], spans[1]
+    centres, spans = [], []
+    for values in ([row[0] for row in rows], [row[1] for row in rows]):
+        centres.append((min(values) + max(values)) / 2)
+        spans.append(max(max(values) - min(values) + 2 * MAP_MARGIN_DEG, MAP_MIN_SPAN_DEG))
+    width = min(360.0, max(spans[0], spans[1] * MAP_ASPECT))
+    height = min(180.0, width / MAP_ASPECT)
+    west = min(180.0 - width, max(-180.0, centres[0] - width / 2))
+    south = min(90.0 - height, max(-90.0, centres[1] - height / 2))
+    return (west, west + width), (south, south + height)
 
 
 def _map_legends(axes, types: list[str]) -> None:
