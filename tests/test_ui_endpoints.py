@@ -514,6 +514,10 @@ def write_synthetic_day(root: Path) -> None:
             "updated_at": [run.end] * len(ids),
             "plover_type": [PLOVER_TYPES[n % 16] for n in range(len(ids))],
             "country": [("IRQ", "SYR", "TUR", "IRN", "JOR")[n % 5] for n in range(len(ids))],
+            # thousands of distinct places, more than the map draws
+            "lat": [30 + (n % 97) / 10 for n in range(len(ids))],
+            "lon": [40 + (n % 89) / 10 for n in range(len(ids))],
+            "fatalities": [n % 7 for n in range(len(ids))],
         }
         write_dataset_table(root, "mentions", _table("mentions", record), run)
         write_dataset_table(root, "events", _table("events", record), run)
@@ -565,6 +569,8 @@ def test_endpoints_answer_within_a_second_for_a_day_of_100k_mentions(tmp_path_fa
         "/api/quarantine/samples?stage=fetch&reason=reason%201",
         "/api/events",
         "/api/events?country=IRQ&type=ASSAULT&date_from=2017-10-20",
+        "/api/events?reported_only=true&offset=5000",
+        "/api/map",
         "/api/filters",
     ]
     timings = {}
