@@ -454,6 +454,9 @@ def test_real_data_docs_site_is_browsable_through_the_plugin(tmp_path):
     client = make_client(root)
     index = client.get("/datadocs/")
     assert index.status_code == 200
+    external = re.findall(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"https?://[^\"]*", index.text)
+    assert external == [], "Data Docs still load assets from other origins"
+    assert "default-src 'none'" in index.headers["content-security-policy"]
     links = {
         link
         for link in re.findall(r'(?:href|src)="([^"#?]+)', index.text)
