@@ -228,5 +228,7 @@ def _page(since: date, total: int, located: int) -> str:
 <p>{total} current events dated {since} or later ({located} with coordinates); deleted events
 are left out, fatalities are the lowest figure any source stated.</p>
 {images}
+<p><small>Country outlines: Natural Earth 1:110m (public domain), as packaged by world-atlas.
+Circle area grows with the people killed (capped at {MARKER_CAP_DEATHS}).</small></p>
 </body></html>
 """
