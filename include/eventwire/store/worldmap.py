@@ -1,6 +1,6 @@
 """Country outlines for maps, offline: Natural Earth 1:110m from the bundled world-atlas TopoJSON.
 
-The file ships in ``data/world/`` (licence notes beside it), so the report and the UI page draw
+The file ships in ``store/world/`` (licence notes beside it), so the report and the UI page draw
 coastlines and borders with no download and no GIS dependency: TopoJSON is decoded here in a few
 lines. Rings that cross the antimeridian (Russia, Fiji, Antarctica) are unwrapped and drawn twice,
 360° apart, so a plain longitude/latitude plot shows them whole instead of as horizontal streaks.
@@ -12,7 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-WORLD_FILE = Path(__file__).resolve().parents[1] / "data" / "world" / "countries-110m.json"
+WORLD_FILE = Path(__file__).resolve().parent / "world" / "countries-110m.json"
 Ring = list[tuple[float, float]]
 
 
