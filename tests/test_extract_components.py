@@ -127,7 +127,7 @@ def test_every_lexicon_code_maps_to_plover_and_a_known_acled_sub_type() -> None:
         ("COERCE", "192", "MIL", "REB", "Government regains territory"),
         ("COERCE", "192", "REB", "MIL", "Non-state actor overtakes territory"),
         ("COERCE", "173", "COP", "OPP", "Arrests"),
-        ("ASSAULT", "175", "COP", "OPP", "Excessive force against protesters"),
+        ("ASSAULT", "175", "COP", "OPP", "Protest with intervention"),
         ("PROTEST", "145", "OPP", None, "Violent demonstration"),
         ("PROTEST", "141", "OPP", None, "Peaceful protest"),
     ],
