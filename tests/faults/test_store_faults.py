@@ -86,6 +86,14 @@ def _read(root: DataRoot, dataset: str) -> list[dict]:
     return ds.dataset(folder, format="parquet", partitioning="hive").to_table().to_pylist()
 
 
+def _fingerprints(root: DataRoot) -> dict[str, str]:
+    return {
+        path.relative_to(root.base).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for dataset in ("articles", "mentions", "events", "deletions")
+        for path in sorted(Path(root.path(dataset)).rglob("*.parquet"))
+    }
+
+
 def _code(settings: Settings, run_id: str, interval: str | None = None) -> dict:
     """The events DAG's three tasks, called in its order."""
     batches = tasks.pending_batches(settings, interval)
@@ -198,6 +206,9 @@ def test_a_reingested_interval_is_recoded_and_vanished_articles_events_deleted(s
         row["event_id"] for row in _read(root, "events")
     )
     assert tasks.pending_batches(settings) == []
+    before = _fingerprints(root)
+    _code(settings, "third", str(WINDOW))  # an explicit re-run changes no byte
+    assert _fingerprints(root) == before
 
 
 @pytest.mark.timeout(60)
@@ -272,6 +283,19 @@ def test_a_truncated_events_file_leaves_every_view_queryable(store, tmp_path, ca
 
 
 @pytest.mark.timeout(120)
+def test_the_ui_endpoints_answer_around_a_truncated_file(store):
+    from test_ui_endpoints import make_client
+
+    first, second = parquet.list_files(store, "events")
+    _truncate(first)
+    client = make_client(Path(store.url))
+    response = client.get("/api/events", params={"limit": 1000})
+    assert response.status_code == 200  # before: 503 for every panel
+    assert len(response.json()["events"]) == parquet.read_file(store, "events", second).num_rows
+    assert client.get("/api/volumes").status_code == 200
+
+
+@pytest.mark.timeout(120)
 def test_the_pipeline_moves_a_corrupt_file_aside_and_goes_on(store, caplog):
     first, second = parquet.list_files(store, "mentions")
     _truncate(first)
@@ -281,6 +305,16 @@ def test_the_pipeline_moves_a_corrupt_file_aside_and_goes_on(store, caplog):
     assert Path(moved).exists() and not Path(first).exists()
     assert f"{first}: corrupt Parquet file" in caplog.text and moved in caplog.text
     assert parquet.list_files(store, "mentions") == [second]
+
+
+@pytest.mark.timeout(120)
+def test_compaction_leaves_a_corrupt_file_out_of_the_day(store):
+    from eventwire.store.compact import compact_day
+
+    _truncate(parquet.list_files(store, "mentions")[0])
+    result = compact_day(store, "mentions", WINDOW.dt)
+    assert result["rows"] == parquet.read_dataset(store, "mentions").num_rows == 200
+    assert all(parquet.is_compacted(path) for path in parquet.list_files(store, "mentions"))
 
 
 # -- 8. one empty manifest
