@@ -146,6 +146,29 @@ def test_events_dag_codes_good_articles_and_quarantines_a_poison_one(dags, tmp_p
     )
 
 
+@pytest.mark.timeout(30)
+def test_a_capped_sentence_leaves_every_other_sentence_as_it_was():
+    from eventwire.extract.sentences import split_sentences
+
+    long = "Troops attacked " + "and the town " * 1000 + "in Mosul."
+    text = (
+        f"Rebels attacked a post in Gao. {long} Police arrested five men in Mombasa.\n"
+        f"Dateline: {long}\n{long} Last one attacked.\n{long}"
+    )
+    capped, notes = isolation.capped(Document(id="d", text=text))
+    before, after = split_sentences(text), split_sentences(capped.text)
+    assert len(capped.text) == len(text) and len(after) == len(before)
+    long_ones = [s.index for s in before if len(s.text) > isolation.MAX_SENTENCE_CHARS]
+    assert [int(note.reason.split()[2]) for note in notes] == long_ones == [1, 3, 4, 6]
+    for old, new in zip(before, after, strict=True):
+        if old.index in long_ones:
+            assert new.text == isolation.PLACEHOLDER
+        else:
+            assert (new.index, new.start, new.end, new.text) == (
+                old.index, old.start, old.end, old.text,
+            )  # fmt: skip
+
+
 @pytest.mark.timeout(180)
 def test_a_document_the_parser_refuses_fails_alone(monkeypatch):
     """With the sentence cap lifted, spaCy itself raises on the poison document (E088)."""

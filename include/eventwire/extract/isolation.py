@@ -3,11 +3,11 @@
 Two guards sit between the callers (``parallel``, the ``extract`` command, the pipeline's
 ``extract_batch``) and the engine, without changing how the engine codes a good document:
 
-* A sentence longer than ``MAX_SENTENCE_CHARS`` is not parsed. It is replaced in the text by a
-  "." padded with spaces to the same length, so every other sentence keeps its characters,
-  offsets and index, and the placeholder never passes the trigger prefilter. spaCy refuses a
-  text over its ``max_length`` (1,000,000 characters) with a ``ValueError`` that used to end
-  the whole run, and a text just under it needs about 10 GB to parse.
+* A sentence longer than ``MAX_SENTENCE_CHARS`` is not parsed. It is replaced in the text by
+  ``PLACEHOLDER`` padded with spaces to the same length, so every other sentence keeps its
+  characters, offsets and index, and the placeholder never passes the trigger prefilter.
+  spaCy refuses a text over its ``max_length`` (1,000,000 characters) with a ``ValueError``
+  that used to end the whole run, and a text just under it needs about 10 GB to parse.
 * A chunk of documents is coded in one call (the engine batches its parses); if that call
   raises, each document of the chunk is coded on its own, so only the documents that fail
   alone are lost, each reported as :class:`NotCoded` with its id and reason.
@@ -27,6 +27,9 @@ from eventwire.extract.sentences import split_sentences
 MAX_SENTENCE_CHARS = 5_000
 # A reason is a line for a person: the exception's message is cut, not its type.
 MAX_REASON_CHARS = 500
+# A sentence of its own to the splitter (it starts like one, ends with a full stop and is not
+# an initial or abbreviation), so the sentences around it split exactly as before.
+PLACEHOLDER = "0."
 SENTENCE_TOO_LONG = "sentence_too_long"
 EXTRACTION_FAILED = "extraction_failed"
 
@@ -52,7 +55,7 @@ def capped(document: Document) -> tuple[Document, list[NotCoded]]:
     pieces, position = [], 0
     for sentence in long:
         length = sentence.end - sentence.start
-        pieces += [text[position : sentence.start], "." + " " * (length - 1)]
+        pieces += [text[position : sentence.start], PLACEHOLDER.ljust(length)]
         position = sentence.end
     pieces.append(text[position:])
     notes = [

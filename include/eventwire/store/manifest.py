@@ -62,11 +62,11 @@ def read_manifests(root: DataRoot, stage: str | None = None, *, repair: bool = F
         for path in root.fs.find(base)
         if path.endswith(".json") and not posixpath.basename(path).startswith(".")
     ]
-    manifests = [_read(root, path, repair) for path in paths]
+    manifests = [body for path in paths if (body := _read(root, path, repair)) is not None]
     return sorted(manifests, key=lambda item: (item.get("interval", ""), item.get("stage", "")))
 
 
-def _read(root: DataRoot, path: str, repair: bool) -> dict:
+def _read(root: DataRoot, path: str, repair: bool) -> dict | None:
     try:
         body = json.loads(root.fs.cat_file(path))
         if isinstance(body, dict) and "interval" in body:
@@ -74,10 +74,16 @@ def _read(root: DataRoot, path: str, repair: bool) -> dict:
         problem = "not a manifest object"
     except (ValueError, UnicodeDecodeError) as error:
         problem = str(error)
-    stage, dt, name = posixpath.relpath(path, root.path(MANIFESTS)).split("/")
-    stem = name.removesuffix(".json").split("_", 1)[1]
-    interval = Interval.from_file(dt.removeprefix("dt="), f"{stem}.parquet")
-    counts = rebuild(root, stage, interval)
+    try:
+        stage, dt, name = posixpath.relpath(path, root.path(MANIFESTS)).split("/")
+        stem = name.removesuffix(".json").split("_", 1)[1]
+        interval = Interval.from_file(dt.removeprefix("dt="), f"{stem}.parquet")
+    except (ValueError, IndexError):
+        log.warning(
+            "ignoring %s: not a manifest (%s) and not named after an interval", path, problem
+        )
+        return None
+    counts = rebuild(root, stage, interval) if stage in _COUNTED else {}
     log.warning(
         "manifest %s is damaged (%s); rebuilt from the files of %s", path, problem, interval
     )
