@@ -54,8 +54,12 @@ run: airflow-init
 test: env
 	$(RUN) pytest
 
+# The API server listens on 127.0.0.1 only; scripts/standalone/airflow keeps the log servers,
+# which would listen on every interface, from starting. Called directly, not through uv run,
+# which would put .venv/bin ahead of that folder on PATH.
 airflow: airflow-init
-	$(AIRFLOW_ENV) PATH=$(CURDIR)/.venv/bin:$$PATH $(RUN) airflow standalone
+	$(AIRFLOW_ENV) PATH=$(CURDIR)/scripts/standalone:$(CURDIR)/.venv/bin:$$PATH \
+		$(CURDIR)/scripts/standalone/airflow standalone
 
 eval: env
 	$(RUN) python -m eventwire.extract.evaluate --json eval-results/eval.json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -126,3 +127,57 @@ def test_views_ignore_temporary_files(root):
     stray.write_bytes(b"partial")
     assert views.connect(root).execute("SELECT count(*) FROM mentions").fetchone()[0] == count
     stray.unlink()
+
+
+def _pixels_of(path: Path, colour: str):
+    """Mask of the PNG's pixels within 2/255 of ``colour`` (``#rrggbb``)."""
+    import matplotlib.image
+    import numpy as np
+
+    rgb = matplotlib.image.imread(path)[..., :3]
+    wanted = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    return (np.abs(rgb - wanted) <= 2 / 255).all(axis=-1)
+
+
+def test_daily_plot_gives_every_plover_type_its_own_colour(root, tmp_path):
+    from eventwire.store.palette import TYPE_COLOURS
+
+    assert list(TYPE_COLOURS) == list(schema.PLOVER_TYPES)
+    assert len(set(TYPE_COLOURS.values())) == len(schema.PLOVER_TYPES)
+    types = set(parquet.read_dataset(root, "events")["plover_type"].to_pylist())
+    assert len(types) == len(schema.PLOVER_TYPES), "the fixture should use all 16 types"
+    report = write_report(root, date(2017, 10, 1), tmp_path / "report")
+    for plover_type, colour in TYPE_COLOURS.items():
+        assert _pixels_of(report.plots[0], colour).sum() > 50, plover_type
+
+
+def test_country_outlines_are_decoded_from_the_bundled_natural_earth_file():
+    from matplotlib.path import Path as Polygon
+
+    from eventwire.store.worldmap import all_rings, country_rings
+
+    countries = country_rings()
+    assert len(countries) == 177
+    baghdad, aden = (44.36, 33.31), (45.03, 12.79)
+    assert any(Polygon(ring).contains_point(baghdad) for ring in countries["Iraq"])
+    assert not any(Polygon(ring).contains_point(aden) for ring in countries["Iraq"])
+    assert any(Polygon(ring).contains_point(aden) for ring in countries["Yemen"])
+    # Fiji straddles the antimeridian: its wrapped ring is drawn on both edges of the map.
+    fiji = [lon for ring in countries["Fiji"] for lon, _ in ring]
+    assert min(fiji) < -179 and max(fiji) > 179
+    steps = [abs(a[0] - b[0]) for ring in all_rings() for a, b in itertools.pairwise(ring)]
+    assert max(steps) < 180, "a ring still jumps across the map"
+
+
+def test_map_draws_land_borders_and_events_sized_by_fatalities(root, tmp_path):
+    from eventwire.store import report as report_module
+
+    report = write_report(root, date(2017, 10, 1), tmp_path / "report")
+    event_map = report.plots[2]
+    land = _pixels_of(event_map, report_module.LAND_COLOUR).sum()
+    sea = _pixels_of(event_map, report_module.SEA_COLOUR).sum()
+    assert land > 20_000 and sea > 5_000, "no coastlines on the map"
+    areas = [report_module._marker_area(n) for n in (0, 1, 10, 100)]
+    assert areas == sorted(set(areas)), "circles do not grow with fatalities"
+    cap = report_module.MARKER_CAP_DEATHS
+    assert report_module._marker_area(10 * cap) == report_module._marker_area(cap)

@@ -85,6 +85,8 @@ FIXTURE_EVENTS = [
         plover_type="ASSAULT",
         country="IRQ",
         location_name="Al Qa'im",
+        lat=34.37,
+        lon=41.09,
         event_date=date(2017, 11, 1),
         fatalities=13,
         actor_text="Iraqi forces",
@@ -99,6 +101,8 @@ FIXTURE_EVENTS = [
         plover_type="PROTEST",
         country="SYR",
         location_name="Damascus",
+        lat=33.51,
+        lon=36.29,
         event_date=date(2017, 10, 30),
         source_name="Xinhua",
         url="https://example.org/damascus",
@@ -110,6 +114,8 @@ FIXTURE_EVENTS = [
         plover_type="AGREE",
         country="IRQ",
         location_name="Erbil",
+        lat=36.19,
+        lon=44.01,
         event_date=date(2017, 11, 2),
         source_name="Rudaw",
         url="https://example.org/erbil",
@@ -350,10 +356,70 @@ def test_events_filters(client, params, expected):
     assert [e["event_id"] for e in events] == expected
 
 
+PAGED_EVENTS = 250
+
+
+def test_events_page_newest_event_date_first_beyond_100_rows(tmp_path):
+    """Paged by offset with the total for the pager; ``reported_only`` leaves out historical,
+    future and negated events, which the page otherwise shows labelled."""
+    day0 = date(2017, 1, 1)
+    flags = ("reported", "reported", "historical", "future")
+    rows = [
+        _event(
+            f"ev-{n:03d}",
+            RUN_1.end,
+            event_date=day0 + timedelta(days=(n * 7) % PAGED_EVENTS),
+            date_flag=flags[n % len(flags)],
+            negated=n % 25 == 0,
+        )
+        for n in range(PAGED_EVENTS)
+    ]
+    write_dataset(tmp_path, "events", rows, RUN_1.file_name, dt=DAY)
+    client = make_client(tmp_path)
+    pages = [client.get("/api/events", params={"offset": o}).json() for o in (0, 100, 200)]
+    assert [page["total"] for page in pages] == [PAGED_EVENTS] * 3
+    assert [len(page["events"]) for page in pages] == [100, 100, 50]
+    dates = [event["event_date"] for page in pages for event in page["events"]]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) == PAGED_EVENTS
+    assert pages[0]["events"][0]["event_date"] == str(day0 + timedelta(days=PAGED_EVENTS - 1))
+    past_end = client.get("/api/events", params={"offset": 300}).json()
+    assert past_end["events"] == [] and past_end["total"] == PAGED_EVENTS
+
+    reported = client.get("/api/events", params={"reported_only": "true", "limit": 1000}).json()
+    expected = [r for r in rows if r["date_flag"] == "reported" and not r["negated"]]
+    assert reported["total"] == len(expected)
+    assert {e["event_id"] for e in reported["events"]} == {r["event_id"] for r in expected}
+    labels = {e["event_id"]: (e["date_flag"], e["negated"]) for p in pages for e in p["events"]}
+    assert labels["ev-002"] == ("historical", False) and labels["ev-025"] == ("reported", True)
+
+
 def test_filters_list_countries_and_types(client):
     body = client.get("/api/filters").json()
     assert body["countries"] == ["IRQ", "SYR"]
     assert body["plover_types"] == list(PLOVER_TYPES)
+    assert list(body["type_colours"]) == list(PLOVER_TYPES)
+    assert len(set(body["type_colours"].values())) == len(PLOVER_TYPES)
+
+
+def test_map_places_follow_the_events_filter(client):
+    places = client.get("/api/map").json()["places"]
+    assert [(p["place"], p["fatalities"], p["plover_type"]) for p in places] == [
+        ("Al Qa'im", 13, "ASSAULT"),
+        ("Damascus", 0, "PROTEST"),
+        ("Erbil", 0, "AGREE"),
+    ]
+    assert (places[0]["lon"], places[0]["lat"]) == (41.09, 34.37)
+    iraq = client.get("/api/map", params={"country": "IRQ"}).json()["places"]
+    assert sorted(p["place"] for p in iraq) == ["Al Qa'im", "Erbil"]
+
+
+def test_outlines_are_one_svg_path_of_every_country_ring(client):
+    from eventwire.store.worldmap import all_rings
+
+    response = client.get("/api/outlines")
+    assert response.headers["cache-control"] == "max-age=86400"
+    path = response.json()["path"]
+    assert path.count("M") == path.count("Z") == len(all_rings())
 
 
 def test_recent_runs_from_the_metadata_database(client):
@@ -388,6 +454,9 @@ def test_real_data_docs_site_is_browsable_through_the_plugin(tmp_path):
     client = make_client(root)
     index = client.get("/datadocs/")
     assert index.status_code == 200
+    external = re.findall(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"https?://[^\"]*", index.text)
+    assert external == [], "Data Docs still load assets from other origins"
+    assert "default-src 'none'" in index.headers["content-security-policy"]
     links = {
         link
         for link in re.findall(r'(?:href|src)="([^"#?]+)', index.text)
@@ -404,7 +473,8 @@ def test_new_data_root_answers_with_empty_panels(tmp_path):
     assert client.get("/api/volumes").json() == {"articles_by_feed": [], "mentions_by_type": []}
     assert client.get("/api/quality").json() == {"trend": [], "failures": []}
     assert client.get("/api/quarantine").json() == {"counts": []}
-    assert client.get("/api/events").json() == {"events": []}
+    assert client.get("/api/events").json()["events"] == []
+    assert client.get("/api/events").json()["total"] == 0
     assert client.get("/api/filters").json()["countries"] == []
     assert client.get("/datadocs/").status_code == 404
 
@@ -447,6 +517,10 @@ def write_synthetic_day(root: Path) -> None:
             "updated_at": [run.end] * len(ids),
             "plover_type": [PLOVER_TYPES[n % 16] for n in range(len(ids))],
             "country": [("IRQ", "SYR", "TUR", "IRN", "JOR")[n % 5] for n in range(len(ids))],
+            # thousands of distinct places, more than the map draws
+            "lat": [30 + (n % 97) / 10 for n in range(len(ids))],
+            "lon": [40 + (n % 89) / 10 for n in range(len(ids))],
+            "fatalities": [n % 7 for n in range(len(ids))],
         }
         write_dataset_table(root, "mentions", _table("mentions", record), run)
         write_dataset_table(root, "events", _table("events", record), run)
@@ -498,6 +572,8 @@ def test_endpoints_answer_within_a_second_for_a_day_of_100k_mentions(tmp_path_fa
         "/api/quarantine/samples?stage=fetch&reason=reason%201",
         "/api/events",
         "/api/events?country=IRQ&type=ASSAULT&date_from=2017-10-20",
+        "/api/events?reported_only=true&offset=5000",
+        "/api/map",
         "/api/filters",
     ]
     timings = {}

@@ -14,19 +14,22 @@ import mimetypes
 import posixpath
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import duckdb
 from airflow.api_fastapi.core_api.security import requires_authenticated
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from eventwire.config import S3Options, Settings
 from eventwire.fs import DataRoot
 from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
-from eventwire_ui import queries, runs
+from eventwire.store.palette import TYPE_COLOURS
+from eventwire_ui import datadocs, queries, runs, worldmap_svg
 
 URL_PREFIX = "/eventwire"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -171,29 +174,57 @@ def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
 
     @router.get("/events")
     def events(
-        country: str | None = None,
-        plover_type: str | None = Query(None, alias="type"),
-        date_from: date | None = None,
-        date_to: date | None = None,
+        where: EventQuery,
         limit: int = Query(queries.EVENTS_PAGE, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
     ) -> dict:
-        where = queries.EventFilter(
-            country=country or None,
-            plover_type=plover_type or None,
-            date_from=date_from,
-            date_to=date_to,
-            limit=limit,
-        )
         with views() as connection:
-            return {"events": queries.latest_events(connection, where)}
+            return queries.latest_events(connection, replace(where, limit=limit, offset=offset))
+
+    @router.get("/map")
+    def event_map(where: EventQuery) -> dict:
+        with views() as connection:
+            return {"places": queries.event_places(connection, where)}
+
+    @router.get("/outlines")
+    def outlines() -> Response:
+        return Response(
+            worldmap_svg.outlines_json(),
+            media_type="application/json",
+            headers={"Cache-Control": "max-age=86400"},
+        )
 
     @router.get("/filters")
     def filters() -> dict:
         with views() as connection:
             countries = queries.event_countries(connection)
-        return {"countries": countries, "plover_types": list(PLOVER_TYPES)}
+        return {
+            "countries": countries,
+            "plover_types": list(PLOVER_TYPES),
+            "type_colours": TYPE_COLOURS,
+        }
 
     return router
+
+
+def event_filter(
+    country: str | None = None,
+    plover_type: str | None = Query(None, alias="type"),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    reported_only: bool = False,
+) -> queries.EventFilter:
+    """The events table's and map's shared filter, from the query string."""
+    return queries.EventFilter(
+        country=country or None,
+        plover_type=plover_type or None,
+        date_from=date_from,
+        date_to=date_to,
+        reported_only=reported_only,
+    )
+
+
+EventQuery = Annotated[queries.EventFilter, Depends(event_filter)]
 
 
 def _runs_routes(session: SessionFactory) -> APIRouter:
@@ -211,7 +242,7 @@ def _data_docs_routes(root: RootProvider) -> APIRouter:
     router = APIRouter()
 
     @router.get("/datadocs/{path:path}", include_in_schema=False)
-    def data_docs(path: str, request: Request) -> Response:
+    def data_docs(path: str) -> Response:
         if not path or path.endswith("/"):
             path += "index.html"
         clean = posixpath.normpath(path)
@@ -221,6 +252,18 @@ def _data_docs_routes(root: RootProvider) -> APIRouter:
         if not data_root.exists(*DATA_DOCS, clean):
             raise HTTPException(404, f"no Data Docs page {clean!r} under {data_root.url}")
         media_type = mimetypes.guess_type(clean)[0] or "application/octet-stream"
-        return Response(data_root.read_bytes(*DATA_DOCS, clean), media_type=media_type)
+        body = data_root.read_bytes(*DATA_DOCS, clean)
+        if media_type not in datadocs.REWRITTEN_TYPES:
+            return Response(body, media_type=media_type)
+        text = datadocs.rewrite(body.decode("utf-8"), clean)
+        headers = {"Content-Security-Policy": datadocs.content_security_policy(text)}
+        return Response(text, media_type=media_type, headers=headers)
+
+    @router.get("/vendor/{path:path}", include_in_schema=False)
+    def vendor(path: str) -> FileResponse:
+        found = datadocs.vendor_file(path)
+        if found is None:
+            raise HTTPException(404, f"no vendored asset {path!r}")
+        return FileResponse(found, headers={"Cache-Control": "max-age=86400"})
 
     return router

@@ -8,7 +8,7 @@ library's only clock), so grouping by it needs no manifest and no file names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,19 +22,22 @@ QUALITY_RUNS = 96
 LATEST_FAILURES = 25
 QUARANTINE_SAMPLES = 10
 EVENTS_PAGE = 100
+MAP_PLACES = 2000
 # Raw payloads can be whole HTML pages; the browser gets the start, enough to see what broke.
 PAYLOAD_PREVIEW_CHARS = 4000
 
 
 @dataclass(frozen=True)
 class EventFilter:
-    """The events table's filters; ``None`` means "any"."""
+    """The events table's and map's filters (``None`` means "any") and the table's page."""
 
     country: str | None = None
     plover_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    reported_only: bool = False
     limit: int = EVENTS_PAGE
+    offset: int = 0
 
 
 def _rows(
@@ -148,38 +151,93 @@ def quarantine_samples(
     )
 
 
-def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> list[dict]:
-    """The most recently updated merged events matching ``where``, one row per event id.
+# The current version of every event that matches an ``EventFilter``: newest version only, none
+# that ``deletions`` lists, and with ``reported_only`` none flagged historical, future or negated.
+_CURRENT_EVENTS = """
+    WITH newest AS (
+        SELECT * FROM events
+        WHERE (CAST($country AS VARCHAR) IS NULL OR CAST(country AS VARCHAR) = $country)
+          AND (CAST($type AS VARCHAR) IS NULL OR CAST(plover_type AS VARCHAR) = $type)
+          AND (CAST($from AS DATE) IS NULL OR event_date >= $from)
+          AND (CAST($to AS DATE) IS NULL OR event_date <= $to)
+        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY updated_at DESC) = 1
+    ),
+    current AS (
+        SELECT * FROM newest
+        WHERE event_id NOT IN (SELECT event_id FROM deletions)
+          AND NOT ($reported_only AND (coalesce(negated, false)
+                   OR coalesce(CAST(date_flag AS VARCHAR), 'reported') <> 'reported'))
+    )
+"""
+
+
+def _filter_params(where: EventFilter) -> dict:
+    return {
+        "country": where.country,
+        "type": where.plover_type,
+        "from": where.date_from,
+        "to": where.date_to,
+        "reported_only": where.reported_only,
+    }
+
+
+def latest_events(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> dict:
+    """One page of the current merged events matching ``where``, newest event date first, and
+    how many match in all (for the pager).
 
     A merged event can be re-written by later runs, so only its newest version counts, and an
-    event listed in ``deletions`` is gone.
+    event listed in ``deletions`` is gone. ``reported_only`` leaves out events flagged as
+    historical background, announced plans or negated, as the README's queries do.
     """
-    return _rows(
+    rows = _rows(
         connection,
-        """
-        WITH current AS (
-            SELECT * FROM events
-            WHERE (CAST($country AS VARCHAR) IS NULL OR CAST(country AS VARCHAR) = $country)
-              AND (CAST($type AS VARCHAR) IS NULL OR CAST(plover_type AS VARCHAR) = $type)
-              AND (CAST($from AS DATE) IS NULL OR event_date >= $from)
-              AND (CAST($to AS DATE) IS NULL OR event_date <= $to)
-            QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY updated_at DESC) = 1
-        )
+        f"""
+        {_CURRENT_EVENTS}
         SELECT event_id, event_date, CAST(plover_type AS VARCHAR) AS plover_type,
                CAST(country AS VARCHAR) AS country, location_name, actor_text, recipient_text,
                fatalities, injured, num_mentions, num_sources,
-               CAST(source_name AS VARCHAR) AS source_name, url, sentence_text, updated_at
+               CAST(date_flag AS VARCHAR) AS date_flag, negated,
+               CAST(source_name AS VARCHAR) AS source_name, url, sentence_text, updated_at,
+               count(*) OVER () AS total
         FROM current
-        WHERE event_id NOT IN (SELECT event_id FROM deletions)
-        ORDER BY updated_at DESC, event_id LIMIT $limit
+        ORDER BY event_date DESC NULLS LAST, updated_at DESC, event_id
+        LIMIT $limit OFFSET $offset
         """,
-        {
-            "country": where.country,
-            "type": where.plover_type,
-            "from": where.date_from,
-            "to": where.date_to,
-            "limit": where.limit,
-        },
+        {**_filter_params(where), "limit": where.limit, "offset": where.offset},
+    )
+    total = rows[0]["total"] if rows else _count_when_past_the_end(connection, where)
+    for row in rows:
+        del row["total"]
+    return {"events": rows, "total": total, "offset": where.offset, "limit": where.limit}
+
+
+def _count_when_past_the_end(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> int:
+    """The match count when the page is empty: zero, unless the offset ran past the end."""
+    if where.offset == 0:
+        return 0
+    return latest_events(connection, replace(where, limit=1, offset=0))["total"]
+
+
+def event_places(connection: duckdb.DuckDBPyConnection, where: EventFilter) -> list[dict]:
+    """The located current events matching ``where``, one row per place: how many events,
+    how many killed, and the place's most frequent PLOVER type (for its colour).
+
+    Grouping by place keeps the map to a few thousand circles however many events there are;
+    the deadliest places come first so that a cut-off drops the least important ones.
+    """
+    return _rows(
+        connection,
+        f"""
+        {_CURRENT_EVENTS}
+        SELECT round(lon, 2) AS lon, round(lat, 2) AS lat, any_value(location_name) AS place,
+               any_value(CAST(country AS VARCHAR)) AS country, count(*) AS events,
+               coalesce(sum(fatalities), 0) AS fatalities,
+               mode(CAST(plover_type AS VARCHAR)) AS plover_type
+        FROM current WHERE lat IS NOT NULL AND lon IS NOT NULL
+        GROUP BY round(lon, 2), round(lat, 2)
+        ORDER BY fatalities DESC, events DESC, lon, lat LIMIT $limit
+        """,
+        {**_filter_params(where), "limit": MAP_PLACES},
     )
 
 

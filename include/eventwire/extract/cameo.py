@@ -114,7 +114,3 @@ def goldstein(code: str) -> float:
     """Goldstein weight of a CAMEO code (its nearest listed parent's when not listed)."""
     found = _nearest(code, _goldstein_table())
     return float(found) if found is not None else 0.0
-
-
-def table_fingerprint() -> str:
-    return "".join(p.read_text(encoding="utf-8") for p in (*TABLE_FILES, GOLDSTEIN_FILE))

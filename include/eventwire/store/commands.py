@@ -1,4 +1,4 @@
-"""``eventwire query``, ``eventwire report`` and ``eventwire summary``: the store for analysts.
+"""``eventwire query``, ``report``, ``summary`` and ``schema``: the store for analysts.
 
 The data root is ``Settings.from_env()``'s (``EVENTWIRE_DATA_ROOT``, S3 credentials from the
 standard ``AWS_*`` variables); ``--data-root`` overrides it. A failure a user can act on (bad
@@ -21,8 +21,10 @@ from pathlib import Path
 
 from eventwire.config import Settings
 from eventwire.fs import DataRoot
+from eventwire.schema import SCHEMAS
 
 EXIT_FAILED = 2
+DATASETS = tuple(SCHEMAS)
 # Widest cell `query` prints in table form; longer text (sentences, payloads) is cut with "…".
 MAX_CELL = 60
 
@@ -54,6 +56,65 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_root(summary)
     summary.set_defaults(handler=run_summary)
+    schema = subparsers.add_parser(
+        "schema",
+        help="print the data dictionary (every column of every dataset) as Markdown",
+        description="Print the data dictionary rendered from the schemas; docs/DATA.md is its "
+        "output for all datasets.",
+    )
+    schema.add_argument("dataset", nargs="?", choices=DATASETS, help="one dataset only")
+    schema.set_defaults(handler=run_schema)
+    _register_export(subparsers)
+
+
+def _register_export(subparsers: argparse._SubParsersAction) -> None:
+    from eventwire.store.export import DATASETS as EXPORTABLE
+    from eventwire.store.export import FORMATS
+
+    export = subparsers.add_parser(
+        "export",
+        help="write current events or mentions as CSV, GeoJSON or Parquet",
+        description="Export the current rows of a dataset, filtered as the README's queries "
+        "are: by event date, country, PLOVER type and date flag.",
+    )
+    export.add_argument("--dataset", choices=EXPORTABLE, default="events")
+    export.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--country", help="ISO 3166-1 alpha-3 code, e.g. IRQ")
+    export.add_argument("--type", dest="plover_type", help="PLOVER type, e.g. ASSAULT")
+    export.add_argument(
+        "--reported-only", action="store_true", help="leave out historical, future and negated rows"
+    )
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("--out", type=Path, required=True, metavar="PATH")
+    _add_root(export)
+    export.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from eventwire.store.export import ExportFilter, export
+
+    where = ExportFilter(
+        dataset=args.dataset,
+        since=args.since,
+        until=args.until,
+        country=args.country,
+        plover_type=args.plover_type,
+        reported_only=args.reported_only,
+    )
+    result = export(data_root(args), where, args.format, args.out)
+    line = f"wrote {result.rows} rows to {result.path}"
+    if result.without_coordinates:
+        line += f" ({result.without_coordinates} without coordinates left out)"
+    print(line)
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from eventwire.store.dictionary import render
+
+    sys.stdout.write(render([args.dataset] if args.dataset else None))
+    return 0
 
 
 def _add_root(parser: argparse.ArgumentParser) -> None:

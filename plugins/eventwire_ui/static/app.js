@@ -42,8 +42,11 @@ function fmtDuration(seconds) {
   return `${Math.floor(seconds / 86400)} d ${Math.round((seconds % 86400) / 3600)} h`;
 }
 
-function colourMap(keys) {
-  return new Map(keys.map((key, index) => [key, PALETTE[index % PALETTE.length]]));
+// PLOVER types have fixed colours (the library's palette, from api/filters), shared with the
+// report's plots; other keys (feeds, suites) take the palette in order.
+const filtersReady = getJson("api/filters");
+function colourMap(keys, fixed = {}) {
+  return new Map(keys.map((key, index) => [key, fixed[key] || PALETTE[index % PALETTE.length]]));
 }
 
 // One legend entry per key; ``values`` maps a key to its total (a number) or a ready label.
@@ -107,7 +110,7 @@ function axis(svg, max, { width, height, left, bottom, top }, format = fmtNumber
   }
 }
 
-function volumePanel(rows, chartId, legendId, totalId, noun) {
+function volumePanel(rows, chartId, legendId, totalId, noun, fixedColours = {}) {
   if (!rows.length) {
     document.getElementById(chartId).replaceChildren(el("p", { class: "empty" }, `no ${noun} yet`));
     return;
@@ -115,7 +118,7 @@ function volumePanel(rows, chartId, legendId, totalId, noun) {
   const totals = new Map();
   for (const row of rows) totals.set(row.key, (totals.get(row.key) || 0) + row.n);
   const sorted = new Map([...totals.entries()].sort((a, b) => b[1] - a[1]));
-  const colours = colourMap([...sorted.keys()]);
+  const colours = colourMap([...sorted.keys()], fixedColours);
   const runCount = stackedBars(document.getElementById(chartId), rows, colours);
   legend(document.getElementById(legendId), sorted, colours);
   const total = [...totals.values()].reduce((a, b) => a + b, 0);
@@ -126,11 +129,11 @@ function volumePanel(rows, chartId, legendId, totalId, noun) {
 
 async function loadVolumes() {
   try {
-    const data = await getJson("api/volumes");
+    const [data, filters] = await Promise.all([getJson("api/volumes"), filtersReady]);
     volumePanel(data.articles_by_feed, "articles-chart", "articles-legend", "articles-total",
       "articles");
     volumePanel(data.mentions_by_type, "mentions-chart", "mentions-legend", "mentions-total",
-      "mentions");
+      "mentions", filters.type_colours);
   } catch (error) {
     showError(document.getElementById("articles-chart"), error);
   }
@@ -246,7 +249,7 @@ async function loadSamples(stage, reason) {
 async function loadFilters() {
   const form = document.getElementById("event-filter");
   try {
-    const { countries, plover_types: types } = await getJson("api/filters");
+    const { countries, plover_types: types } = await filtersReady;
     form.country.append(...countries.map((c) => el("option", { value: c }, c)));
     form.type.append(...types.map((t) => el("option", { value: t }, t)));
   } catch (error) {
@@ -259,34 +262,127 @@ function whoToWhom(event) {
   return `${event.actor_text || "?"} → ${event.recipient_text || "?"}`;
 }
 
-async function loadEvents() {
-  const form = document.getElementById("event-filter");
+// The map: Natural Earth outlines (one SVG path in degrees, y = -latitude) under one circle
+// per place, framed on the places like the report's map and widened to the panel's shape so
+// nothing is drawn outside the frame. Circle sizes are in screen pixels, converted to degrees.
+const MAP_ASPECT = 2.2, MAP_MARGIN_DEG = 4, MAP_MIN_SPAN_DEG = 30, MAP_CAP_DEATHS = 200;
+let outlines = null;
+
+function mapExtent(places) {
+  if (!places.length) return [-180, 180, -90, 90];
+  const span = (values) => {
+    const min = Math.min(...values), max = Math.max(...values);
+    return [(min + max) / 2, Math.max(max - min + 2 * MAP_MARGIN_DEG, MAP_MIN_SPAN_DEG)];
+  };
+  const [lonCentre, lonSpan] = span(places.map((p) => p.lon));
+  const [latCentre, latSpan] = span(places.map((p) => p.lat));
+  const width = Math.min(360, Math.max(lonSpan, latSpan * MAP_ASPECT));
+  const height = width / MAP_ASPECT;
+  const west = Math.min(180 - width, Math.max(-180, lonCentre - width / 2));
+  const south = Math.min(90 - height, Math.max(-90, latCentre - height / 2));
+  return [west, west + width, south, south + height];
+}
+
+async function loadMap(query) {
+  const box = document.getElementById("events-map");
+  try {
+    const [{ path }, { places }, { type_colours: colours }] = await Promise.all([
+      outlines || (outlines = getJson("api/outlines")), getJson(`api/map?${query}`), filtersReady,
+    ]);
+    const [west, east, south, north] = mapExtent(places);
+    const degPerPx = (east - west) / (box.clientWidth || 900);
+    const svg = el("svg:svg", {
+      viewBox: `${west} ${-north} ${east - west} ${north - south}`, role: "img",
+    }, el("svg:path", { d: path, class: "land" }));
+    for (const p of places) {  // deadliest first, so smaller circles end up on top
+      const radius = (4 + 2 * Math.sqrt(Math.min(p.fatalities, MAP_CAP_DEATHS))) * degPerPx;
+      svg.append(el("svg:circle", {
+        cx: p.lon, cy: -p.lat, r: radius.toFixed(3), fill: colours[p.plover_type] || "#000",
+        class: "place", "data-place": p.place, "data-fatalities": p.fatalities,
+      }, el("svg:title", {}, `${p.place || "?"} (${p.country || "?"}): ${p.events} events, ` +
+        `${p.fatalities} killed, mostly ${p.plover_type}`)));
+    }
+    box.replaceChildren(svg);
+    const byType = new Map();
+    for (const p of places) byType.set(p.plover_type, (byType.get(p.plover_type) || 0) + 1);
+    legend(document.getElementById("map-legend"), byType, colourMap([...byType.keys()], colours));
+    const killed = places.reduce((sum, p) => sum + p.fatalities, 0);
+    document.getElementById("map-total").textContent =
+      `${fmtNumber(places.length)} places, ${fmtNumber(killed)} killed`;
+  } catch (error) {
+    showError(box, error);
+  }
+}
+
+function filterQuery() {
   const query = new URLSearchParams();
-  for (const [name, value] of new FormData(form)) if (value) query.set(name, value);
+  for (const [name, value] of new FormData(document.getElementById("event-filter"))) {
+    if (value) query.set(name, value);
+  }
+  return query;
+}
+
+// Events come a page at a time, newest event date first; the pager moves the offset.
+const EVENTS_PAGE = 100;
+let eventsOffset = 0;
+
+// Historical background, announced plans and negated events are shown with a label, so a
+// reader never takes them for something that just happened.
+function eventLabels(event) {
+  const labels = [];
+  if (event.date_flag && event.date_flag !== "reported") labels.push(event.date_flag);
+  if (event.negated) labels.push("negated");
+  return labels.map((label) => el("span", { class: `flag flag-${label}` }, label));
+}
+
+async function loadEvents() {
+  const query = filterQuery();
+  query.set("limit", EVENTS_PAGE);
+  query.set("offset", eventsOffset);
   const count = document.getElementById("events-count");
   try {
-    const { events } = await getJson(`api/events?${query}`);
-    count.textContent = `${events.length} events`;
-    count.dataset.count = events.length;
+    const { events, total, offset } = await getJson(`api/events?${query}`);
+    count.textContent = `${fmtNumber(total)} events`;
+    count.dataset.count = total;
     document.querySelector("#events-table tbody").replaceChildren(...events.map((e) =>
-      el("tr", { "data-event": e.event_id },
-        el("td", {}, e.event_date), el("td", {}, e.plover_type), el("td", {}, e.country),
+      el("tr", { "data-event": e.event_id, "data-flag": e.date_flag, "data-negated": e.negated },
+        el("td", {}, el("span", { class: "nowrap" }, e.event_date), ...eventLabels(e)),
+        el("td", {}, e.plover_type), el("td", {}, e.country),
         el("td", {}, e.location_name), el("td", {}, whoToWhom(e)),
         el("td", { class: "num" }, fmtNumber(e.fatalities)),
         el("td", { class: "sentence" }, e.sentence_text),
         el("td", {}, e.url ? el("a", { href: e.url, target: "_blank", rel: "noopener" },
           e.source_name || "source") : ""))));
+    const range = document.getElementById("events-range");
+    range.textContent = total ? `${offset + 1}–${offset + events.length} of ${fmtNumber(total)}` : "";
+    const [newer, older] = document.querySelectorAll("#events-pager button");
+    newer.disabled = offset === 0;
+    older.disabled = offset + events.length >= total;
   } catch (error) {
     showError(count, error);
   }
 }
 
-document.getElementById("event-filter").addEventListener("submit", (event) => {
-  event.preventDefault();
-  loadEvents();
+document.querySelectorAll("#events-pager button").forEach((button) => {
+  button.addEventListener("click", () => {
+    eventsOffset = Math.max(0, eventsOffset + Number(button.dataset.step) * EVENTS_PAGE);
+    loadEvents();
+  });
 });
+function applyFilter() {
+  eventsOffset = 0;
+  loadEvents();
+  loadMap(filterQuery());
+}
+
+const eventFilter = document.getElementById("event-filter");
+eventFilter.addEventListener("submit", (event) => {
+  event.preventDefault();
+  applyFilter();
+});
+eventFilter.reported_only.addEventListener("change", applyFilter);
 loadRuns();
 loadVolumes();
 loadQuality();
 loadQuarantine();
-loadFilters().then(loadEvents);
+loadFilters().then(applyFilter);
