@@ -365,7 +365,10 @@ def test_an_empty_manifest_is_rebuilt_from_its_files_with_a_warning(settings, ca
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("command", [["query", "SELECT 1"], ["summary"]])
+@pytest.mark.parametrize(
+    "command",
+    [["query", "SELECT 1"], ["summary"], ["export", "--format", "csv", "--out", "unused.csv"]],
+)
 def test_a_data_root_that_does_not_exist_is_an_error(tmp_path, capsys, command):
     missing = tmp_path / "dta"
     assert _cli([*command, "--data-root", str(missing)]) == commands.EXIT_FAILED

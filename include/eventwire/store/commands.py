@@ -92,6 +92,10 @@ def _register_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    return _one_line("export", _export)(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     from eventwire.store.export import ExportFilter, export
 
     where = ExportFilter(
