@@ -170,7 +170,7 @@ def direct_run(articles: int) -> Measurement:
     started = time.perf_counter()
     batches = tasks.pending_batches(settings)
     listed = time.perf_counter()
-    extracted = [tasks.extract_batch(batch, settings) for batch in batches]
+    extracted = [tasks.extract_batch(batch, settings, "bench-direct") for batch in batches]
     coded = time.perf_counter()
     summary = tasks.publish_events(extracted, settings, run_id="bench-direct")
     seconds = time.perf_counter() - started

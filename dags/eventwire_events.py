@@ -33,12 +33,17 @@ def eventwire_events():
     """
     ### eventwire events
     Runs whenever `eventwire_ingest` updates the `eventwire_articles` Asset. Finds every articles
-    interval not yet coded (so a missed run is caught up), splits its English articles into
-    batches, codes each batch in its own mapped task (sentences → PLOVER/CAMEO/ACLED type,
-    actors, place, date, casualties, with the rule that fired), then validates the mentions with
-    Great Expectations and merges them into events with stable ids. Writes
+    interval not yet coded, or whose articles changed since it was coded (so a missed run is
+    caught up and a re-ingested interval's events follow its articles), splits its English
+    articles into batches, codes each batch in its own mapped task (sentences →
+    PLOVER/CAMEO/ACLED type, actors, place, date, casualties, with the rule that fired), then
+    validates the mentions with Great Expectations and merges them into events with stable
+    ids. Writes
 
-    * `mentions/` and `events/` (rows that passed every row-level expectation),
+    * `mentions/` and `events/` (rows that passed every row-level expectation), `deletions/`
+      (events left without mentions),
+    * `quarantine/dt=…/stage=extract/` (articles, or sentences over the parser's cap, that
+      the engine did not code, with the reason; the batch's other articles are coded),
     * `quarantine/dt=…/stage=quality/` (rows that failed, with the expectation names as reason),
     * `quality/` (one row per expectation per run) and Data Docs under `quality/docs/`.
 
@@ -56,7 +61,7 @@ def eventwire_events():
     def extract_batch(batch: dict) -> dict:
         from eventwire.tasks import extract_batch
 
-        return extract_batch(batch, pipeline_settings())
+        return extract_batch(batch, pipeline_settings(), get_current_context()["run_id"])
 
     @task(outlets=[EVENTS_ASSET])
     def publish_events(extracted: list[dict]) -> dict:

@@ -4,24 +4,29 @@ Each function takes plain, JSON-able arguments (what XCom carries between tasks 
 different workers), does its work through the stage packages, persists everything on the data
 root and returns a small summary of counts that the Airflow UI shows. Hand-offs between tasks go
 through ``_staging/`` on the data root, never through a worker's local disk, so mapped tasks can
-run anywhere. Nothing here imports Airflow.
+run anywhere; a run's staging is kept until its publishing task succeeds, so every retry finds
+what its first attempt read (``store.staging``). Nothing here imports Airflow.
 """
 
 from __future__ import annotations
 
-import io
+import json
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from eventwire import schema
 from eventwire.config import Settings
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval
+from eventwire.store import staging
+
+if TYPE_CHECKING:
+    from eventwire.extract.isolation import NotCoded
 
 EXTRACT_BATCH_SIZE = 200  # articles per mapped extraction task: ~2-5 s of work, small XCom
 INGEST_PART = "ingest"  # suffix of the quarantine/quality files the ingest DAG owns
@@ -30,6 +35,12 @@ EVENTS_PART = "events"  # suffix of the quarantine/quality files the events DAG 
 # from the whole history would grow every run's cost without bound.
 DATA_DOCS_RUNS = 192
 _VERSIONED = {"schema_version": schema.SCHEMA_VERSION}  # staged mentions carry the version
+# A quarantined document's payload: its fields and the start of its text, enough to find and
+# read it; the same bound as ingest's raw payloads (64 KiB).
+MAX_PAYLOAD_CHARS = 64 * 1024
+EXTRACT_STAGE = "extract"  # quarantine stage of documents (or sentences) the engine did not code
+# Staged quarantine rows keep their partition column (the stage) for write_interval.
+_STAGED_QUARANTINE = schema.QUARANTINE.append(pa.field("stage", pa.string()))
 # Staged mentions have no event_id yet (publish_events' merge assigns it): MENTIONS, nullable id.
 _STAGED_MENTIONS = schema.MENTIONS.set(
     schema.MENTIONS.get_field_index("event_id"),
@@ -57,11 +68,11 @@ def harvest_feed(feed: dict, settings: Settings, interval: str, run_id: str) -> 
     harvest_result = harvest(FeedConfig(**feed), settings, window, run_id)
     root = data_root(settings)
     staged = {
-        "articles": _stage(
-            root, "ingest", window, f"{feed['name']}.articles", harvest_result.articles
+        "articles": staging.stage(
+            root, "ingest", window, run_id, f"{feed['name']}.articles", harvest_result.articles
         ),
-        "quarantine": _stage(
-            root, "ingest", window, f"{feed['name']}.quarantine", harvest_result.quarantine
+        "quarantine": staging.stage(
+            root, "ingest", window, run_id, f"{feed['name']}.quarantine", harvest_result.quarantine
         ),
     }
     return {"feed": feed["name"], "counts": dict(harvest_result.counts), "staged": staged}
@@ -73,14 +84,18 @@ def publish_articles(
     """Deduplicate the staged candidates and write ``articles/`` and ``quarantine/`` atomically."""
     from eventwire.ingest.pipeline import deduplicate
     from eventwire.quality.gate import validate
-    from eventwire.store.manifest import write_manifest
+    from eventwire.store.manifest import articles_digest, write_manifest
     from eventwire.store.parquet import write_interval
 
     window = Interval.parse(interval)
     root = data_root(settings)
     harvests = sorted(harvests, key=lambda item: item["feed"])
-    candidates = [row for item in harvests for row in _unstage(root, item["staged"]["articles"])]
-    rejects = [row for item in harvests for row in _unstage(root, item["staged"]["quarantine"])]
+    candidates = [
+        row for item in harvests for row in staging.unstage(root, item["staged"]["articles"])
+    ]
+    rejects = [
+        row for item in harvests for row in staging.unstage(root, item["staged"]["quarantine"])
+    ]
     outcome = deduplicate(candidates, settings, window, run_id)
     gate = validate(
         "articles",
@@ -109,26 +124,42 @@ def publish_articles(
         "outcomes": dict(sorted(counts.items())),
         "validation": not gate.critical_failures,
         "files": files,
+        "articles_digest": articles_digest(gate.valid),
     }
     write_manifest(root, "ingest", window, summary)
-    _clear_staging(root, "ingest", window)
     gate.raise_for_critical()
+    staging.clear(root, "ingest", window, run_id)
     return summary
 
 
 def pending_batches(
     settings: Settings, interval: str | None = None, batch_size: int = EXTRACT_BATCH_SIZE
 ) -> list[dict]:
-    """Batches of English articles whose interval has no events yet (or the one asked for).
+    """Batches of English articles of every interval still to code (or of the one asked for).
 
-    Working from what is on the data root rather than from the triggering asset event makes
-    the events DAG catch up on anything a failed or skipped run left behind.
+    An interval is to code when it has no events manifest, or when its articles changed since
+    it was coded (the ingest manifest's ``articles_digest`` differs from the one the events
+    manifest recorded): a re-ingested interval's events then follow its articles. Working from
+    what is on the data root rather than from the triggering asset event makes the events DAG
+    catch up on anything a failed or skipped run left behind.
     """
     from eventwire.store.manifest import read_manifests
     from eventwire.store.parquet import is_compacted, list_files, read_dataset
 
     root = data_root(settings)
-    done = {item["interval"] for item in read_manifests(root, "events")}
+    digests = {
+        item["interval"]: item.get("articles_digest")
+        for item in read_manifests(root, "ingest", repair=True)
+    }
+    coded = {
+        item["interval"]: item.get("articles_digest")
+        for item in read_manifests(root, "events", repair=True)
+    }
+    done = {
+        name
+        for name, digest in coded.items()
+        if digest is None or digests.get(name) in (None, digest)
+    }
     wanted_window = Interval.parse(interval) if interval else None
     batches: list[dict] = []
     for path in list_files(root, "articles"):
@@ -157,23 +188,52 @@ def pending_batches(
             continue
         chunks = [english[i : i + batch_size] for i in range(0, len(english), batch_size)] or [[]]
         batches.extend(
-            {"interval": str(window), "articles_file": path, "batch": number, "article_ids": ids}
+            {
+                "interval": str(window),
+                "articles_file": path,
+                "batch": number,
+                "article_ids": ids,
+                "articles_digest": digests.get(str(window)),
+            }
             for number, ids in enumerate(chunks)
         )
+    # A re-ingest that kept no article removes the interval's file: its events must go too.
+    listed = {batch["interval"] for batch in batches}
+    emptied = sorted(
+        name
+        for name in coded
+        if name not in done | listed and (interval is None or name == interval)
+    )
+    batches.extend(
+        {
+            "interval": name,
+            "articles_file": None,
+            "batch": 0,
+            "article_ids": [],
+            "articles_digest": digests.get(name),
+        }
+        for name in emptied
+    )
     return batches
 
 
-def extract_batch(batch: dict, settings: Settings) -> dict:
-    """Code the events of one batch of articles and stage the mentions."""
+def extract_batch(batch: dict, settings: Settings, run_id: str) -> dict:
+    """Code the events of one batch of articles and stage the mentions.
+
+    A document the engine fails on, and every sentence over the parser's cap, is staged for
+    quarantine (stage ``extract``) with its reason; the batch's other documents are coded.
+    """
     from eventwire.extract.engine import Document, Extractor
+    from eventwire.extract.isolation import code_chunk
     from eventwire.store.parquet import read_dataset
 
     root = data_root(settings)
     window = Interval.parse(batch["interval"])
     wanted = set(batch["article_ids"])
+    files = [batch["articles_file"]] if batch["articles_file"] else []
     articles = [
         row
-        for row in read_dataset(root, "articles", files=[batch["articles_file"]]).to_pylist()
+        for row in read_dataset(root, "articles", files=files).to_pylist()
         if row["article_id"] in wanted
     ]
     documents = [
@@ -188,19 +248,44 @@ def extract_batch(batch: dict, settings: Settings) -> dict:
         )
         for row in sorted(articles, key=lambda row: row["article_id"])
     ]
+    found, not_coded = code_chunk(Extractor(settings), documents)
     mentions = [
         {key: value for key, value in mention.items() if key != "doc_id"} | _VERSIONED
-        for mention in Extractor(settings).extract(documents)
+        for mention in found
     ]
-    staged = _stage(
-        root, "events", window, f"batch-{batch['batch']:05d}", mentions, _STAGED_MENTIONS
-    )
+    by_id = {row["article_id"]: row for row in articles}
+    rejects = [_not_coded_row(note, by_id[note.doc_id], run_id, window) for note in not_coded]
+    name = f"batch-{batch['batch']:05d}"
     return {
         "interval": batch["interval"],
         "batch": batch["batch"],
         "articles": len(documents),
         "mentions": len(mentions),
-        "staged": staged,
+        "not_coded": len(not_coded),
+        "articles_digest": batch.get("articles_digest"),
+        "staged": staging.stage(root, "events", window, run_id, name, mentions, _STAGED_MENTIONS),
+        "staged_quarantine": staging.stage(
+            root, "events", window, run_id, f"{name}.quarantine", rejects, _STAGED_QUARANTINE
+        ),
+    }
+
+
+def _not_coded_row(note: NotCoded, article: dict, run_id: str, window: Interval) -> dict:
+    """A quarantine record for what the engine did not code of one article."""
+    fields = {key: article.get(key) for key in ("article_id", "url", "title", "published_at")}
+    payload = json.dumps(
+        fields | {"text": article.get("text") or ""}, default=str, ensure_ascii=False
+    )
+    return {
+        "schema_version": schema.SCHEMA_VERSION,
+        "record_id": article["article_id"],
+        "source_name": article.get("source_name"),
+        "url": article.get("url"),
+        "reason": note.reason,
+        "payload": payload[:MAX_PAYLOAD_CHARS],
+        "run_id": run_id,
+        "quarantined_at": window.end,
+        "stage": EXTRACT_STAGE,
     }
 
 
@@ -220,12 +305,12 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
     for item in extracted:
         by_interval.setdefault(item["interval"], []).append(item)
     summaries, gates = [], []
-    for interval, items in sorted(by_interval.items()):
+    for interval, unordered in sorted(by_interval.items()):
         window = Interval.parse(interval)
-        staged = [
-            row
-            for item in sorted(items, key=lambda i: i["batch"])
-            for row in _unstage(root, item["staged"])
+        items = sorted(unordered, key=lambda i: i["batch"])
+        staged = [row for item in items for row in staging.unstage(root, item["staged"])]
+        not_coded = [
+            row for item in items for row in staging.unstage(root, item["staged_quarantine"])
         ]
         mention_gate = validate(
             "mentions",
@@ -245,7 +330,8 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
         )
         merged = plan.commit(rejected)
         quarantine = (
-            mention_gate.quarantined
+            not_coded
+            + mention_gate.quarantined
             + event_gate.quarantined
             + _mentions_of_rejected_events(plan.mentions, rejected, run_id, window)
         )
@@ -269,18 +355,21 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
             "events_written": merged.events_written,
             "deletions": merged.deletions,
             "quarantined": len(quarantine),
+            "not_coded": len(not_coded),
             "validation": {
                 "mentions": not mention_gate.critical_failures,
                 "events": not event_gate.critical_failures,
             },
             "files": files,
+            "articles_digest": items[0].get("articles_digest"),
         }
         write_manifest(root, "events", window, summary)
-        _clear_staging(root, "events", window)
         summaries.append(summary)
         gates.extend([mention_gate, event_gate])
     for gate in gates:
         gate.raise_for_critical()
+    for interval in by_interval:
+        staging.clear(root, "events", Interval.parse(interval), run_id)
     return {
         "intervals": len(summaries),
         "mentions": sum(item["mentions"] for item in summaries),
@@ -338,35 +427,6 @@ def _interval_of(path: str) -> Interval:
     folder, _, name = path.rpartition("/")
     dt = folder.rpartition("dt=")[2].split("/")[0]
     return Interval.from_file(dt, name)
-
-
-def _stage(
-    root: DataRoot,
-    dag: str,
-    window: Interval,
-    name: str,
-    rows: list[dict],
-    table_schema: pa.Schema | None = None,
-) -> str:
-    """Write rows for the next task; returns the staged object's path on the data root."""
-    table = (
-        pa.Table.from_pylist(rows, schema=table_schema)
-        if table_schema
-        else (pa.Table.from_pylist(rows) if rows else pa.table({}))
-    )
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer)
-    return root.put_atomic(buffer.getvalue(), "_staging", dag, window.stem, f"{name}.parquet")
-
-
-def _unstage(root: DataRoot, path: str) -> list[dict]:
-    return pq.read_table(io.BytesIO(root.fs.cat_file(path))).to_pylist()
-
-
-def _clear_staging(root: DataRoot, dag: str, window: Interval) -> None:
-    folder = root.path("_staging", dag, window.stem)
-    if root.fs.exists(folder):
-        root.fs.rm(folder, recursive=True)
 
 
 def compact_closed_day(settings: Settings, day: str) -> dict:

@@ -3,7 +3,9 @@
 The contract (issue 3): ``--input`` is JSON Lines (``{"id", "text", "published"?, "url"?,
 "title"?}``) or a ``.txt``/``.html`` file that is one document; ``-`` is stdin/stdout. A bad
 line (not JSON, not an object, no text, a published date that is not ISO-8601) is reported on
-stderr with its line number and skipped; the exit status is then 3, else 0. Input that cannot
+stderr with its line number and skipped; so is a document the engine fails on, or a sentence
+over ``isolation.MAX_SENTENCE_CHARS`` (reported with the document id; the document's other
+sentences are coded). The exit status is then 3, else 0. Input that cannot
 be read at all is exit 2. Progress goes to stderr every ``PROGRESS_EVERY`` documents, so only
 inputs over that size print any. Never a traceback. ``--processes N`` codes with N worker
 processes (see ``parallel``); the output is the same as with one.
@@ -17,9 +19,12 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from eventwire.config import Settings
+
+if TYPE_CHECKING:
+    from eventwire.extract.isolation import NotCoded
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -159,9 +164,13 @@ def _run(args: argparse.Namespace) -> int:
     sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     counter = [0]
     mentions = 0
+    not_coded: list[NotCoded] = []
     try:
         found = extract_parallel(
-            _counted(documents, counter), Settings.from_env(), processes=args.processes
+            _counted(documents, counter),
+            Settings.from_env(),
+            processes=args.processes,
+            report=lambda note: _report_not_coded(note, not_coded),
         )
         for mention in found:
             sink.write(json.dumps(mention, default=_json_default, ensure_ascii=False) + "\n")
@@ -175,4 +184,9 @@ def _run(args: argparse.Namespace) -> int:
             sink.flush()
     if counter[0] >= PROGRESS_EVERY:
         print(f"eventwire extract: {counter[0]} documents, {mentions} mentions", file=sys.stderr)
-    return EXIT_BAD_LINES if bad else EXIT_OK
+    return EXIT_BAD_LINES if bad or not_coded else EXIT_OK
+
+
+def _report_not_coded(note: NotCoded, seen: list[NotCoded]) -> None:
+    seen.append(note)
+    print(f"eventwire extract: document {note.doc_id}: {note.reason}", file=sys.stderr)

@@ -5,7 +5,9 @@ spaCy's parser holds the GIL, so threads gain nothing; each worker process build
 per worker, not per chunk). Workers are started with ``forkserver`` where the platform has it,
 else ``spawn``: never ``fork``, which would copy a parent's threads and locks (Airflow and
 Celery workers have both). A worker codes a chunk exactly as ``Extractor.extract`` codes the
-same chunk, so the mentions equal the single-process output.
+same chunk, so the mentions equal the single-process output. Chunks go through
+``isolation.code_chunk`` in both paths: a document that fails (or a sentence over the cap) is
+reported through ``report`` and never stops the other documents.
 
 At most ``AHEAD_PER_PROCESS`` chunks per worker are in flight, so a large input is streamed,
 not read whole into the pool's task queue.
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from eventwire.config import Settings
 from eventwire.extract.engine import Document, Extractor
+from eventwire.extract.isolation import NotCoded, Report, code_chunk
 
 # Chunks queued per worker beyond the one it is coding: keeps every worker busy while the
 # parent writes results, without reading the whole input ahead.
@@ -42,8 +45,8 @@ def _init_worker(settings: Settings, prefilter: bool) -> None:
     _worker["extractor"] = extractor
 
 
-def _extract_chunk(documents: list[Document]) -> list[dict]:
-    return list(_worker["extractor"].extract(documents, batch_size=len(documents)))
+def _extract_chunk(documents: list[Document]) -> tuple[list[dict], list[NotCoded]]:
+    return code_chunk(_worker["extractor"], documents)
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -58,11 +61,13 @@ def extract_parallel(
     processes: int | None = None,
     prefilter: bool = True,
     chunk_size: int = 64,
+    report: Report | None = None,
 ) -> Iterator[dict]:
     """Mentions of every document, in input order, coded by ``processes`` workers.
 
     ``processes=None`` uses every CPU; ``processes=1`` codes in this process (no pool, no
     start-up cost). ``documents`` may be any iterable: it is read lazily, chunk by chunk.
+    ``report`` receives what was not coded (a failed document, a skipped sentence), in order.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, not {chunk_size}")
@@ -70,7 +75,9 @@ def extract_parallel(
     if workers < 1:
         raise ValueError(f"processes must be positive, not {processes}")
     if workers == 1:
-        yield from Extractor(settings, prefilter=prefilter).extract(documents, chunk_size)
+        extractor = Extractor(settings, prefilter=prefilter)
+        for chunk in _chunks(documents, chunk_size):
+            yield from _delivered(code_chunk(extractor, chunk), report)
         return
     context = multiprocessing.get_context(_start_method())
     with context.Pool(workers, _init_worker, (settings, prefilter)) as pool:
@@ -78,6 +85,14 @@ def extract_parallel(
         for chunk in _chunks(documents, chunk_size):
             in_flight.append(pool.apply_async(_extract_chunk, (chunk,)))
             if len(in_flight) >= workers * (1 + AHEAD_PER_PROCESS):
-                yield from in_flight.popleft().get()
+                yield from _delivered(in_flight.popleft().get(), report)
         while in_flight:
-            yield from in_flight.popleft().get()
+            yield from _delivered(in_flight.popleft().get(), report)
+
+
+def _delivered(coded: tuple[list[dict], list[NotCoded]], report: Report | None) -> list[dict]:
+    mentions, notes = coded
+    for note in notes:
+        if report is not None:
+            report(note)
+    return mentions

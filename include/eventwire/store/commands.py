@@ -2,7 +2,9 @@
 
 The data root is ``Settings.from_env()``'s (``EVENTWIRE_DATA_ROOT``, S3 credentials from the
 standard ``AWS_*`` variables); ``--data-root`` overrides it. A failure a user can act on (bad
-SQL, unreadable root) is one line on stderr and exit status 2.
+SQL, a root that does not exist or cannot be read) is one line on stderr and exit status 2,
+never a traceback. A corrupt Parquet file is left out of the views with a warning on stderr
+that names it (``views``); the other files and datasets are still queried.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -88,6 +92,10 @@ def _register_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    return _one_line("export", _export)(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     from eventwire.store.export import ExportFilter, export
 
     where = ExportFilter(
@@ -117,21 +125,55 @@ def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-root", help="local folder or s3://bucket/prefix")
 
 
+class MissingDataRoot(FileNotFoundError):
+    """The data root named on the command line or in the environment does not exist."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"data root {url} does not exist (set by --data-root or EVENTWIRE_DATA_ROOT)"
+        )
+        self.url = url
+
+
 def data_root(args: argparse.Namespace) -> DataRoot:
+    """The data root to read; a mistyped one is an error, not an empty dataset."""
     settings = Settings.from_env()
-    return DataRoot(args.data_root or settings.data_root, settings.s3)
+    root = DataRoot(args.data_root or settings.data_root, settings.s3)
+    if not root.fs.exists(root.base):
+        raise MissingDataRoot(root.url)
+    return root
+
+
+def _one_line(command: str, handler: Callable[[argparse.Namespace], int]):
+    """``handler`` with every failure a user can act on reported as one line, exit 2, and the
+    library's warnings (a corrupt file skipped, a manifest rebuilt) as lines on stderr."""
+    import duckdb
+
+    def run(args: argparse.Namespace) -> int:
+        warnings = logging.StreamHandler(sys.stderr)
+        warnings.setLevel(logging.WARNING)
+        warnings.setFormatter(logging.Formatter(f"eventwire {command}: warning: %(message)s"))
+        library = logging.getLogger("eventwire")
+        library.addHandler(warnings)
+        try:
+            return handler(args)
+        except (duckdb.Error, OSError, ValueError) as error:
+            print(f"eventwire {command}: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            library.removeHandler(warnings)
+
+    return run
 
 
 def run_query(args: argparse.Namespace) -> int:
-    import duckdb
+    return _one_line("query", _query)(args)
 
+
+def _query(args: argparse.Namespace) -> int:
     from eventwire.store.views import connect
 
-    try:
-        cursor = connect(data_root(args)).execute(args.sql)
-    except duckdb.Error as error:
-        print(f"eventwire query: {error}", file=sys.stderr)
-        return EXIT_FAILED
+    cursor = connect(data_root(args)).execute(args.sql)
     names = [column[0] for column in cursor.description or []]
     rows = cursor.fetchall()
     if args.format == "csv":
@@ -158,6 +200,10 @@ def format_table(names: list[str], rows: list[tuple]) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    return _one_line("report", _report)(args)
+
+
+def _report(args: argparse.Namespace) -> int:
     from eventwire.store.report import write_report
 
     report = write_report(data_root(args), args.since, args.out)
@@ -168,6 +214,10 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    return _one_line("summary", _summary)(args)
+
+
+def _summary(args: argparse.Namespace) -> int:
     print(summarise(data_root(args)))
     return 0
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import posixpath
 from dataclasses import asdict, dataclass
 
-import pyarrow as pa
-
 from eventwire.fs import TEMPORARY_PREFIX, DataRoot
 from eventwire.store import parquet
 
@@ -58,8 +56,8 @@ def _compact_folder(root: DataRoot, dataset: str, dt: str, folder: str) -> tuple
         _collect_garbage(root, folder, marker)
         rows = sum(parquet.read_file(root, dataset, p).num_rows for p in visible)
         return len(visible), len(visible), rows
-    tables = [parquet.read_file(root, dataset, path) for path in visible]
-    table = parquet.conform(dataset, pa.concat_tables(tables).unify_dictionaries())
+    # read_dataset moves a corrupt small file aside: the day is compacted without it.
+    table = parquet.conform(dataset, parquet.read_dataset(root, dataset, files=visible))
     table = parquet.sort_rows(dataset, table, parquet.COMPACT_SORT)
     replaces = sorted({*marker["replaces"], *(posixpath.basename(p) for p in small)})
     files = parquet.write_compacted(

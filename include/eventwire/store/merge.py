@@ -33,7 +33,6 @@ Rules (DESIGN.md, the event record; issue 5):
 from __future__ import annotations
 
 import hashlib
-import io
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,7 +41,6 @@ from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from eventwire import schema
 from eventwire.fs import DataRoot
@@ -283,7 +281,10 @@ class _EventFiles:
         self.interval = interval
         self.location: dict[str, str] = {}
         for path in parquet.list_files(root, "events"):
-            ids = pq.read_table(io.BytesIO(root.fs.cat_file(path)), columns=["event_id"])
+            try:
+                ids = parquet.load(root, path, ["event_id"])
+            except parquet.CorruptFile:
+                continue  # moved aside: its events are written again when their mentions are
             for event_id in ids.column("event_id").to_pylist():
                 self.location[event_id] = path
         self.pending: dict[str, dict[str, dict | None]] = defaultdict(dict)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import posixpath
 import re
 from collections.abc import Iterable
@@ -58,6 +59,9 @@ COMPACTION_MARKER = "_compaction.json"
 COMPACT_SORT = ("event_date", "country")
 COMPACT_ROWS_PER_FILE = 1_000_000
 HIDDEN_PREFIXES = (".", "_")
+# Where the pipeline moves a file it cannot read, under its path relative to the data root:
+# hidden from every dataset, kept for inspection, and named in the warning.
+CORRUPT = "_corrupt"
 # Writer options fixed for byte-identical output; zstd level 3 halved the size of a synthetic
 # day of 100,000 mentions against snappy at about the same write time. Row groups of 64k rows
 # let DuckDB skip by statistics without a footer that dominates small interval files.
@@ -69,6 +73,7 @@ WRITE_OPTIONS: dict = {
     "row_group_size": 65_536,
     "data_page_size": 1 << 20,
 }
+log = logging.getLogger(__name__)
 _COMPACTED = re.compile(r"part-\d{8}T\d{4}-\d{8}T\d{4}-c[0-9a-f]{10}n\d{2}\.parquet")
 
 
@@ -78,6 +83,17 @@ class DatasetError(ValueError):
     def __init__(self, dataset: str, reason: str) -> None:
         super().__init__(f"{dataset}: {reason}")
         self.dataset = dataset
+
+
+class CorruptFile(ValueError):
+    """A Parquet file that cannot be read (truncated, not Parquet); carries its path and where
+    it was moved."""
+
+    def __init__(self, path: str, reason: str, moved_to: str) -> None:
+        super().__init__(f"{path}: corrupt Parquet file ({reason}); moved to {moved_to}")
+        self.path = path
+        self.reason = reason
+        self.moved_to = moved_to
 
 
 def is_compacted(path: str) -> bool:
@@ -114,7 +130,7 @@ def write_interval(
             _reopen_compacted(root, dataset, folder, marker, name, interval, table)
         else:
             put_table(root, posixpath.join(folder, name), dataset, table)
-        written.append(_uri(root, posixpath.join(folder, name)))
+        written.append(uri(root, posixpath.join(folder, name)))
     wanted = {posixpath.join(dt_folder, *values) for values in tables}
     for folder in _leaf_folders(root, dt_folder):
         if folder in wanted:
@@ -130,9 +146,18 @@ def write_interval(
 def read_dataset(
     root: DataRoot, dataset: str, *, dt: str | None = None, files: list[str] | None = None
 ) -> pa.Table:
-    """Every visible row of ``dataset`` (or of ``files``), with partition columns added."""
+    """Every visible row of ``dataset`` (or of ``files``), with partition columns added.
+
+    A corrupt file is moved aside (``CORRUPT``) with a warning and its rows are left out, so
+    one bad file never stops a run; re-running its interval writes it again.
+    """
     paths = list_files(root, dataset, dt=dt) if files is None else [_fs_path(f) for f in files]
-    tables = [read_file(root, dataset, path) for path in paths]
+    tables = []
+    for path in paths:
+        try:
+            tables.append(read_file(root, dataset, path))
+        except CorruptFile:
+            continue
     if not tables:
         return empty_table(dataset)
     return pa.concat_tables(tables, promote_options="default").unify_dictionaries()
@@ -167,12 +192,28 @@ def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[s
 
 def read_file(root: DataRoot, dataset: str, path: str) -> pa.Table:
     """One file conformed to the dataset's schema, with its partition columns."""
-    table = pq.read_table(io.BytesIO(root.fs.cat_file(_fs_path(path))))
-    table = conform(dataset, table)
+    table = conform(dataset, load(root, path))
     for column in schema.PARTITIONS[dataset]:
         value = _partition_value(path, column)
         table = table.append_column(column, pa.array([value] * table.num_rows, pa.string()))
     return table
+
+
+def load(root: DataRoot, path: str, columns: list[str] | None = None) -> pa.Table:
+    """A file's table as stored; a file that is not readable Parquet is moved aside and
+    reported as ``CorruptFile`` (a read that fails for other reasons, such as the network,
+    raises as it is: only the file's own bytes condemn it)."""
+    path = _fs_path(path)
+    data = root.fs.cat_file(path)
+    try:
+        return pq.read_table(io.BytesIO(data), columns=columns)
+    except pa.ArrowInvalid as error:
+        moved_to = root.path(CORRUPT, posixpath.relpath(path, root.base))
+        root.fs.makedirs(posixpath.dirname(moved_to), exist_ok=True)
+        root.fs.mv(path, moved_to)
+        corrupt = CorruptFile(uri(root, path), str(error), uri(root, moved_to))
+        log.warning("%s", corrupt)
+        raise corrupt from error
 
 
 def empty_table(dataset: str) -> pa.Table:
@@ -379,5 +420,6 @@ def _fs_path(path: str) -> str:
     return path.removeprefix("s3://")
 
 
-def _uri(root: DataRoot, path: str) -> str:
+def uri(root: DataRoot, path: str) -> str:
+    """The full URI of a path as the data root's filesystem names it."""
     return ("s3://" if root.is_remote else "") + path

@@ -7,18 +7,28 @@ a consistent snapshot of the moment it was opened. On S3 the data root's fsspec 
 registered with DuckDB: its own ``httpfs`` extension would have to be downloaded, which locked-
 down servers (and this one) cannot do. A dataset without files is an empty view with the
 schema's columns, so queries written for a full store run on a new one.
+
+A file DuckDB cannot open (truncated, not Parquet) would fail the view, and since views are
+created when connecting, every query. When creating a view fails, each of its files' footers
+is read to find the corrupt ones, which are left out with a warning naming their path; the
+view holds the other files. Queries never move or delete files (a reader may be read-only);
+the pipeline moves corrupt files aside when it meets them (``parquet.load``).
 """
 
 from __future__ import annotations
 
+import logging
+
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.store import parquet
 
 VIEWS = ("articles", "mentions", "events", "quarantine", "quality", "deletions")
+log = logging.getLogger(__name__)
 _HIVE_TYPES = {"dt": "DATE", "stage": "VARCHAR"}
 _SQL_TYPES = {
     pa.string(): "VARCHAR",
@@ -38,18 +48,40 @@ def connect(root: DataRoot) -> duckdb.DuckDBPyConnection:
     if root.is_remote:
         connection.register_filesystem(root.fs)
     for name in VIEWS:
-        files = [
-            ("s3://" if root.is_remote else "") + path for path in parquet.list_files(root, name)
-        ]
-        if files:
-            hive = ", ".join(f"'{c}': '{_HIVE_TYPES[c]}'" for c in schema.PARTITIONS[name])
-            connection.execute(
-                f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(files)}, "
-                f"hive_partitioning = true, union_by_name = true, hive_types = {{{hive}}})"
-            )
-        else:
-            connection.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
+        files = parquet.list_files(root, name)
+        try:
+            _create_view(connection, root, name, files)
+        except duckdb.Error:
+            readable = [path for path in files if not _is_corrupt(root, path)]
+            if len(readable) == len(files):
+                raise
+            _create_view(connection, root, name, readable)
     return connection
+
+
+def _create_view(
+    connection: duckdb.DuckDBPyConnection, root: DataRoot, name: str, files: list[str]
+) -> None:
+    if not files:
+        connection.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
+        return
+    uris = [parquet.uri(root, path) for path in files]
+    hive = ", ".join(f"'{c}': '{_HIVE_TYPES[c]}'" for c in schema.PARTITIONS[name])
+    connection.execute(
+        f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(uris)}, "
+        f"hive_partitioning = true, union_by_name = true, hive_types = {{{hive}}})"
+    )
+
+
+def _is_corrupt(root: DataRoot, path: str) -> bool:
+    """True (with a warning naming the file) when ``path``'s Parquet footer is unreadable."""
+    try:
+        with root.fs.open(path, "rb") as handle:
+            pq.read_metadata(handle)
+    except pa.ArrowInvalid as error:
+        log.warning("skipping corrupt Parquet file %s: %s", parquet.uri(root, path), error)
+        return True
+    return False
 
 
 def _empty_select(dataset: str) -> str:
