@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from eventwire.config import S3Options, Settings
 from eventwire.fs import DataRoot
 from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
+from eventwire.store.feed_health import feed_health
+from eventwire.store.manifest import read_manifests
 from eventwire_ui import queries, runs
 
 URL_PREFIX = "/eventwire"
@@ -186,6 +188,14 @@ def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
         )
         with views() as connection:
             return {"events": queries.latest_events(connection, where)}
+
+    @router.get("/feeds")
+    def feeds() -> dict:
+        """Per-feed health from the ingest manifests (no DuckDB: small JSON files)."""
+        data_root = root()
+        return {
+            "feeds": [item.as_dict() for item in feed_health(read_manifests(data_root, "ingest"))]
+        }
 
     @router.get("/filters")
     def filters() -> dict:
