@@ -4,6 +4,8 @@
   succeeds (no 0-0 volume band) and queues the events DAG.
 - A volume failure fails its task once, without the retries, and the alert names the failed
   expectation rather than whatever a retry would have run into.
+- A feed that cannot be read fails the run's last task (after the articles are published)
+  and the alert names the feed.
 - The maintenance DAG, run on both sides of midnight, compacts the day that closed, never the
   one being written; ``eventwire summary`` then lists only files that still exist.
 
@@ -126,6 +128,27 @@ def test_a_volume_failure_is_not_retried_and_the_alert_names_the_expectation(
     assert "QualityGateFailed" in alert["exception"]
     assert "volume.row_count_in_band: observed" in alert["exception"]
     assert "FileNotFoundError" not in alert["exception"]
+
+
+def test_a_dead_feed_raises_the_alert_and_the_articles_still_go_out(dags, pipeline, monkeypatch):
+    registry = pipeline / "feeds.yaml"
+    registry.write_text(
+        registry.read_text() + "  - {name: gone-dark, url: 'file:feeds/gone-dark.rss.xml'}\n"
+    )
+    monkeypatch.setenv("EVENTWIRE_FEED_FAILURE_ALERT_RUNS", "1")
+    monkeypatch.setenv(
+        "AIRFLOW_VAR_EVENTWIRE_ALERT_NOTIFIER",
+        json.dumps({"class": f"{__name__}.RecordingNotifier"}),
+    )
+    SENT_ALERTS.clear()
+    dag_run = dags["eventwire_ingest"].test(logical_date=FIRST_RUN)
+    states = _task_states(dag_run)
+    assert states["publish_articles"] == ("success", 1)
+    assert states["check_feed_health"] == ("failed", 1)
+    (alert,) = SENT_ALERTS
+    assert alert["task_id"] == "check_feed_health"
+    assert "FeedsFailing: feed gone-dark failed 1 polls in a row" in alert["exception"]
+    assert FEED not in alert["exception"]
 
 
 def test_maintenance_compacts_the_day_that_closed_at_midnight(dags, pipeline):
