@@ -59,11 +59,12 @@ run: airflow-init
 test: env
 	$(RUN) pytest
 
-# standalone starts its components as `airflow ...` subprocesses, so .venv/bin goes first on PATH;
-# it is started directly (not through scripts/uv, which would then find the venv's python3,
-# which has neither uv nor pip).
+# The API server listens on 127.0.0.1 only; scripts/standalone/airflow keeps the log servers,
+# which would listen on every interface, from starting. Called directly, not through uv run,
+# which would put .venv/bin ahead of that folder on PATH.
 airflow: airflow-init
-	$(AIRFLOW_ENV) PATH=$(CURDIR)/.venv/bin:$$PATH exec $(CURDIR)/.venv/bin/airflow standalone
+	$(AIRFLOW_ENV) PATH=$(CURDIR)/scripts/standalone:$(CURDIR)/.venv/bin:$$PATH \
+		$(CURDIR)/scripts/standalone/airflow standalone
 
 eval: env
 	$(RUN) python -m eventwire.extract.evaluate --json eval-results/eval.json

@@ -3,7 +3,9 @@
 Schedules, retries and pools are declared here once, where an operator looks for them.
 Settings come from Airflow Variables (``eventwire_data_root``, ``eventwire_feeds_file``) and the
 ``eventwire_s3`` Connection when they exist, else from the ``EVENTWIRE_*`` environment, so the
-embedded default needs no configuration at all.
+embedded default needs no configuration at all. Every task has an ``execution_timeout`` sized
+from the library's limits (``EVENTWIRE_*`` environment, read when the file is parsed): a feed's
+harvest gets its page budget plus one fetch deadline, every other task ``task_timeout``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from eventwire.interval import Interval
 START_DATE = datetime(2017, 11, 1, tzinfo=UTC)
 INGEST_EVERY = "*/15 * * * *"
 FETCH_POOL = "eventwire_fetch"
+LIMITS = Settings.from_env()
+HARVEST_TIMEOUT = LIMITS.harvest_task_timeout()
 
 ARTICLES_ASSET = Asset(name="eventwire_articles", uri="eventwire://datasets/articles")
 EVENTS_ASSET = Asset(name="eventwire_events", uri="eventwire://datasets/events")
@@ -39,6 +43,7 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=10),
+    "execution_timeout": LIMITS.task_timeout(),
     "on_failure_callback": alert_on_failure,
 }
 

@@ -8,6 +8,7 @@ from eventwire_common import (
     ARTICLES_ASSET,
     DEFAULT_ARGS,
     FETCH_POOL,
+    HARVEST_TIMEOUT,
     INGEST_EVERY,
     START_DATE,
     all_results,
@@ -60,7 +61,11 @@ def eventwire_ingest():
 
         return list_feeds(pipeline_settings())
 
-    @task(pool=FETCH_POOL, map_index_template="{{ feed['name'] }}")
+    @task(
+        pool=FETCH_POOL,
+        execution_timeout=HARVEST_TIMEOUT,
+        map_index_template="{{ feed['name'] }}",
+    )
     def harvest_feed(feed: dict) -> dict:
         from eventwire.tasks import harvest_feed
 

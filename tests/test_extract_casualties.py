@@ -102,3 +102,23 @@ def test_text_holds_the_phrase(nlp) -> None:
 )
 def test_parse_number(words: str, value: int | None) -> None:
     assert parse_number(words.split()) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Between 12 and 20 herders were killed near the river.", 12, None),
+        ("Militants killed 5-8 traders on the road.", 5, None),
+        ("Two or three guards were wounded in the raid.", None, 2),
+        ("Thirty-two worshippers died in the attack.", 32, None),
+        ("The death toll climbed from 14 to 31 by the evening.", 31, None),
+        ("Fatalities: 6.", 6, None),
+        ("The bodies of seven fishermen were pulled from the lake.", 7, None),
+        ("Three bodies were found beside the road.", 3, None),
+        ("A crowd beat him to death outside the mosque.", 1, None),
+        ("Sixty soldiers were reported killed in the ambush.", 60, None),
+    ],
+)
+def test_ranges_listings_and_indirect_tolls(nlp, text: str, killed, injured) -> None:
+    found = _count(nlp, text)
+    assert (found.fatalities, found.injured) == (killed, injured)

@@ -178,7 +178,7 @@ def test_trigger_heavy_noise_never_crashes(extractor, words: list[str]) -> None:
             "Riot police fired tear gas at protesters in Quito.",
             "ASSAULT",
             "175",
-            "Excessive force against protesters",
+            "Protest with intervention",
         ),
         (
             "Rebels overran an army outpost near Kidal.",

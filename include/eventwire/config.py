@@ -8,12 +8,33 @@ Variables and Connections and pass it down; the CLI and tests use ``Settings.fro
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INCLUDE_DIR = PROJECT_ROOT / "include"
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "eventwire"
+
+# Ingest limits (README, "Limits and guarantees: ingest"). Size caps are issue 4's; the deadline
+# keeps a dead or trickling host to 1.5 min per URL.
+MEGABYTE = 1024 * 1024
+FEED_MAX_BYTES = 5 * MEGABYTE  # decompressed size included
+PAGE_MAX_BYTES = 10 * MEGABYTE  # decompressed size included
+FETCH_DEADLINE_SECONDS = 90.0
+# HTML elements per page before it is quarantined as too_complex: the sample pages have at most
+# 112 and large news pages a few thousand; at 20,000 tiny <p> trafilatura takes ~5 s and ~80 MiB
+# on the 2-core machine (9.6 MB of them took 69 s and 1.7 GB, issue 13).
+PAGE_MAX_ELEMENTS = 20_000
+# No new page fetch of a feed starts after this: 50 items (the registry's default max_items)
+# over 4 page workers are 13 rounds of 90 s at worst; later pages wait for the next poll.
+HARVEST_BUDGET_SECONDS = 15 * 60.0
+# Airflow's execution_timeout on top of a task's own deadlines: start-up, page extraction and
+# staging writes of a harvest; for every other task, the whole limit (an events batch of 200
+# articles takes ~25 s at the measured 8 articles/s, a day's compaction under a minute).
+HARVEST_TASK_SLACK_SECONDS = 5 * 60.0
+TASK_TIMEOUT_SECONDS = 60 * 60.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,24 @@ class Settings:
     # Failed polls in a row before a feed raises the alert: three 15-minute polls ride out a
     # publisher's brief outage but not an hour of silence.
     feed_failure_alert_runs: int = 3
+    fetch_deadline_seconds: float = FETCH_DEADLINE_SECONDS
+    feed_max_bytes: int = FEED_MAX_BYTES
+    page_max_bytes: int = PAGE_MAX_BYTES
+    page_max_elements: int = PAGE_MAX_ELEMENTS
+    harvest_budget_seconds: float = HARVEST_BUDGET_SECONDS
+    task_timeout_seconds: float = TASK_TIMEOUT_SECONDS
+
+    def harvest_task_timeout(self) -> timedelta:
+        """Airflow's cap on one feed's task: its page budget, one last fetch, then slack."""
+        return timedelta(
+            seconds=self.harvest_budget_seconds
+            + self.fetch_deadline_seconds
+            + HARVEST_TASK_SLACK_SECONDS
+        )
+
+    def task_timeout(self) -> timedelta:
+        """Airflow's cap on every task without deadlines of its own."""
+        return timedelta(seconds=self.task_timeout_seconds)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -91,4 +130,21 @@ class Settings:
             feed_failure_alert_runs=int(
                 env.get("EVENTWIRE_FEED_FAILURE_ALERT_RUNS", base.feed_failure_alert_runs)
             ),
+            **_ingest_limits(env, base),
         )
+
+
+def _ingest_limits(env: Mapping[str, str], base: Settings) -> dict:
+    """The ingest time and size caps from ``EVENTWIRE_<FIELD NAME>`` variables."""
+    limits = {}
+    for name in (
+        "fetch_deadline_seconds",
+        "feed_max_bytes",
+        "page_max_bytes",
+        "page_max_elements",
+        "harvest_budget_seconds",
+        "task_timeout_seconds",
+    ):
+        default = getattr(base, name)
+        limits[name] = type(default)(env.get(f"EVENTWIRE_{name.upper()}", default))
+    return limits

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 
 from eventwire.config import Settings
 
+# A capital's name stands for its government ("Kampala said"): the sector such entries carry.
+METONYM_SECTOR = "GOV"
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -135,8 +138,14 @@ class ActorDictionary:
                 group = group or found
             elif found.country:
                 countries.append(found.country)
-        if group is not None:
+        if group is not None and not (
+            group.sector == METONYM_SECTOR and sector not in (None, "GOV")
+        ):
             return Actor(text, group.code, group.country, group.sector, aircraft)
+        if group is not None:
+            # "Residents of a Kampala suburb": a capital names its government only when no
+            # other sector word heads the phrase.
+            countries.insert(0, group.country)
         if not countries and self._phoenix is not None:
             phoenix = self._phoenix.lookup(text)
             if phoenix is not None:

@@ -47,6 +47,22 @@ _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
+# Words that join the two ends of a range ("10-15", "two or three", "between 10 and 15"):
+# ACLED records the lower bound.
+_RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
+_HYPHENS = frozenset({"-", "–"})
+# "were reported killed", "are feared dead": the casualty word completes a reporting verb.
+_REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
+_REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
+# "rose from 58 to 89": a change of figure, whose later figure stands.
+_CHANGE_OPENER = "from"
+# A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
+_ONE_PERSON_PRONOUNS = frozenset({"him", "her"})
+# A DATE entity made only of these and numbers is a count the recogniser misread
+# ("between 10 and 15 people were killed").
+_RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
+# A number in such an entity above this is a year, not a head count.
+_MAX_RANGE_VALUE = 999
 
 
 @dataclass(frozen=True)
@@ -85,13 +101,29 @@ def _casualty_words() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
+def casualty_word_forms() -> frozenset[str]:
+    """Written forms of the casualty words ("died", "deaths", "fatalities"), for a cheap test
+    on raw text of whether a sentence can state a toll at all."""
+    forms = set()
+    for word in _casualty_words():
+        forms.update({word, word + "s", word + "d", word + "ed"})
+        if word.endswith("y"):
+            forms.add(word[:-1] + "ies")
+    return frozenset(forms)
+
+
+@functools.cache
 def _non_victims() -> frozenset[str]:
     lines = NON_VICTIMS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def parse_number(words: list[str]) -> int | None:
-    """The value of a run of number words and digits ("two hundred", "tens of thousands")."""
+    """The value of a run of number words and digits ("two hundred", "tens of thousands");
+    a range ("10-15", "two or three") is its lower bound, ACLED's rule."""
+    lower = _range_start(words)
+    if lower is not None:
+        return parse_number(lower)
     table = _number_words()
     total = current = 0
     seen = False
@@ -118,6 +150,25 @@ def parse_number(words: list[str]) -> int | None:
     return total + current if seen else None
 
 
+def _is_whole(word: str) -> bool:
+    """A digit string or a number word that stands alone ("15", "three"), not a scale."""
+    found = _number_words().get(word.lower())
+    return bool(_DIGITS.match(word)) or (found is not None and found[1] == "unit")
+
+
+def _range_start(words: list[str]) -> list[str] | None:
+    """The words of a range's first end, or None when the run is one number. A hyphen joins
+    a range only between digits ("20-25"); between words it writes one number ("thirty-one")."""
+    for i in range(1, len(words) - 1):
+        link, before, after = words[i].lower(), words[i - 1], words[i + 1]
+        if link not in _RANGE_LINKS or not (_is_whole(before) and _is_whole(after)):
+            continue
+        if link in _HYPHENS and not (_DIGITS.match(before) and _DIGITS.match(after)):
+            continue
+        return words[:i]
+    return None
+
+
 def _is_number_word(token: Token) -> bool:
     word = token.lower_
     return bool(_DIGITS.match(word)) or (word in _number_words() and word not in ("a", "an"))
@@ -142,9 +193,21 @@ def _number_run(anchor: Token) -> list[Token]:
         and _is_number_word(doc[end + 2])
     ):
         end += 2
+    while (
+        start > 1
+        and doc[start - 1].lower_ in _RANGE_LINKS
+        and _is_whole(doc[start - 2].text)
+        and _is_whole(doc[start].text)
+        and not (start > 2 and doc[start - 3].lower_ == _CHANGE_OPENER)
+    ):
+        start -= 2
     while end + 1 < len(doc) and _is_number_word(doc[end + 1]):
         end += 1
-    return [t for t in doc[start : end + 1] if "-" not in t.text or _is_number_word(t)]
+    return [
+        t
+        for t in doc[start : end + 1]
+        if "-" not in t.text or _is_number_word(t) or t.text in _RANGE_LINKS
+    ]
 
 
 def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
@@ -159,6 +222,8 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
             if child.dep_ in ("nummod", "quantmod", "amod", "compound") and _is_number_word(child):
                 anchor = child
                 break
+    if anchor is None and _is_one_person(victim):
+        return 1, [victim]
     if anchor is None:
         article = [c for c in victim.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
         collective = any(c.dep_ == "prep" and c.lower_ == "of" for c in victim.children)
@@ -170,13 +235,39 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
         ):
             return 1, [article[0], victim]
         return None
-    if anchor.ent_type_ in NON_COUNT_ENTITIES or _counts_something_else(anchor):
+    misread_range = anchor.ent_type_ == "DATE" and _is_range_entity(anchor)
+    if (anchor.ent_type_ in NON_COUNT_ENTITIES and not misread_range) or _counts_something_else(
+        anchor
+    ):
         return None
     run = _number_run(anchor)
     value = parse_number([t.text for t in run])
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _is_one_person(victim: Token) -> bool:
+    """A person's name ("Tays", "Luis Medellin") or "him"/"her" stands for one victim."""
+    if victim.lower_ in _ONE_PERSON_PRONOUNS:
+        return True
+    return victim.tag_ == "NNP" and victim.ent_type_ == "PERSON"
+
+
+def _is_range_entity(number: Token) -> bool:
+    """ "Between 10 and 15" read as a DATE: only numbers and range words, none a year."""
+    entity = next((e for e in number.doc.ents if e.start <= number.i < e.end), None)
+    if entity is None:
+        return False
+    for token in entity:
+        if token.lower_ in _RANGE_WORDS:
+            continue
+        if not _is_number_word(token):
+            return False
+        value = parse_number([token.text])
+        if value is None or value > _MAX_RANGE_VALUE:
+            return False
+    return True
 
 
 def _counts_something_else(number: Token) -> bool:
@@ -206,11 +297,20 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pos == "noun":
         if pred.lemma_ == "toll":
             return _toll_numbers(pred)
+        counted = _of_whom(pred)
+        if counted is not None:
+            return [counted]
+        listed = _listed_number(pred)
+        if listed is not None:
+            return [listed]
         if pred.dep_ == "compound" and pred.head.lemma_ == "toll":
             return []
         return [pred]
     if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
         return _expand(pred.head)
+    if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
+        # "49 soldiers were reported killed": the victims are the reporting verb's subject.
+        pred = pred.head
     deps = [c for c in pred.children if c.dep_ in _VICTIM_DEPS]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):
@@ -224,6 +324,24 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _of_whom(noun: Token) -> Token | None:
+    """ "the bodies of four soldiers": the people the casualty noun is of, when counted."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _victim_count(obj) is not None:
+                    return obj
+    return None
+
+
+def _listed_number(noun: Token) -> Token | None:
+    """ "Fatalities: 4", the closing line of an event report."""
+    doc = noun.doc
+    if noun.i + 2 < len(doc) and doc[noun.i + 1].text == ":" and _is_number_word(doc[noun.i + 2]):
+        return doc[noun.i + 2]
+    return None
 
 
 def _is_shared_subject(pred: Token) -> bool:
@@ -256,15 +374,29 @@ def _toll_numbers(toll: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ == "attr" and _is_number_word(child):
             return [child]
-        if child.dep_ == "prep" and child.lower_ in ("to", "at", "of"):
-            for obj in child.children:
-                if obj.dep_ == "pobj" and _is_number_word(obj):
-                    return [obj]
-    return []
+    # "rose to 13", "stands at 13", "a toll of 13"; "rose from 58 to 89" takes the later one.
+    found = [
+        obj
+        for prep in verb.subtree
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "at", "of")
+        for obj in prep.children
+        if obj.dep_ == "pobj" and _is_number_word(obj)
+    ]
+    return found[-1:]
+
+
+def _to_death(token: Token) -> bool:
+    """ "beat him to death", "were burned to death": any act done to death kills."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children)
+        for c in token.children
+    )
 
 
 def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
+    if token.pos_ == "VERB" and _to_death(token):
+        return "verb", KILL
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
         found = words.get(token.lemma_)
         return found if found and found[0] == "verb" else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract import acled, actors, cameo, lexicon, modality
+from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 
 # A sentence that names no place takes the last town named in this many sentences before it.
 # Four covers the seed article's follow-ups to "clashes ... invading Qaim" (a quote split over
-# two sentences, a casualty sentence, then the air strike "earlier on the day").
-CARRY_BACK_SENTENCES = 4
+# two sentences, a casualty sentence, then the air strike "earlier on the day"); document
+# assembly joins sentences over the same window.
+CARRY_BACK_SENTENCES = assembly.WINDOW_SENTENCES
 # Texts per nlp.pipe batch: measured on the gold sets, larger batches gain nothing on 2 cores.
 PIPE_BATCH_SIZE = 256
 # Confidence: a base for a lexicon match, raised by each thing the parse confirms. Ordinal
@@ -52,6 +54,8 @@ CONFIDENCE_ACTOR = 0.15
 CONFIDENCE_RECIPIENT = 0.1
 CONFIDENCE_SPECIFIC = 0.1
 CONFIDENCE_INDIRECT = -0.1
+# A candidate kept only because the parse's structure removed every other reading.
+CONFIDENCE_STRUCTURAL = -0.15
 # Components run only on sentences that hold an event (the entity recogniser has its own
 # token vectors, so it can run after the parse).
 LATE_COMPONENTS = ("entity_ruler", "ner")
@@ -63,6 +67,23 @@ VIOLENT_ROOTS = frozenset({18, 19, 20})
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
 GIVING_ROOTS = frozenset({3, 7})
 MOBILIZE_ROOT = 15
+ARMED = acled.ARMED_SECTORS
+PROTEST_ROOT = 14
+# An armed force's "visit" is a deployment ("troops arrived in Goma").
+VISIT_CODE = "042"
+DEPLOY_CODE = "154"
+# Roots whose event nouns report an event wherever their frame does not say otherwise
+# (protest, force, coercion, violence); nouns of diplomacy need a verb that carries them.
+OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
+# Where an event noun stands when it reports its event by itself: the subject ("riots are
+# continuing", "a grenade was thrown into the crowd"), or a headline's head ("Clashes in Aden").
+OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
+# How far up from an event noun its governing verb is looked for ("fired rockets at ...").
+OPEN_FRAME_LEVELS = 3
+FINITE_TAGS = ("VBD", "VBZ", "VBP")
+# Context classes whose verbs govern acts that have not happened (asked for, planned,
+# threatened, refused, allowed): an event noun under them is no event report.
+NOT_DONE_CLASSES = ("request", "intent", "threat", "refuse", "permit", "modal")
 ACCUSE_ROOT = 11
 # Roots from which CAMEO codes conflict (investigate, demand, accuse ... force).
 HOSTILE_FROM_ROOT = 9
@@ -109,6 +130,7 @@ class _Candidate:
     token: Token
     trigger: Trigger
     predicate: Token
+    open_frame: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,7 @@ class _Coded:
     predicate: Token
     mood: modality.Modality
     roles: Roles
+    structural: bool = False
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -272,7 +295,38 @@ def _is_modifier_clause(token: Token) -> bool:
         return True
     if token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "VBG"):
         return True
+    if token.dep_ == "pcomp" and token.head.head.dep_ in ("acl", "relcl"):
+        return True  # "a meeting aimed at establishing ties": what the meeting is for
     return _under_noun(token)
+
+
+def _names_a_date(token: Token) -> bool:
+    """ "On 9 March", "March 2021": a month name, not a march. A capitalised noun beside a
+    number, or a proper noun inside a sentence, is a date or a name, not an event noun."""
+    if not token.is_title:
+        return False
+    doc = token.doc
+    beside = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
+    return any(t.like_num for t in beside) or (token.i > 0 and token.pos_ == "PROPN")
+
+
+def _looks_back(noun: Token) -> bool:
+    """ "since the peace accord", "since the 2014 invasion": an earlier event, not a report."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "since"
+
+
+def _doers(event: _Coded) -> tuple[Token, ...]:
+    """The words naming who did an act: its actors and its clause's subjects, for a participle
+    tacked on a clause ("a fire broke out, killing nine") the subjects of that clause."""
+    predicate = event.predicate
+    clause = predicate.head if predicate.dep_ in ("advcl", "xcomp", "conj") else predicate
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return tuple(t for head in (*event.roles.actors, *subjects) for t in head.subtree)
+
+
+def _is_finite_clause(token: Token) -> bool:
+    """A verb with its own tense is a clause of its own, whatever the parse attached it to."""
+    return token.pos_ == "VERB" and token.tag_ in FINITE_TAGS
 
 
 def _is_side_clause(token: Token) -> bool:
@@ -307,6 +361,8 @@ def _with_left_names(tokens: list[Token]) -> list[Token]:
         extra.append(doc[first])
     return sorted([*extra, *tokens], key=lambda t: t.i)
 
+
+_WORD = re.compile(r"[a-z]+")
 
 # The synthetic trigger of "X said Y must <act>" (see Extractor._obligations).
 OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
@@ -383,10 +439,17 @@ class Extractor:
     def __init__(self, settings: Settings, prefilter: bool = True) -> None:
         self.settings = settings
         self.prefilter = prefilter
-        self.lexicon = Lexicon.load()
+        self.lexicon = (
+            Lexicon.load()
+            if settings.dictionaries is None
+            else tabari.extended_lexicon(settings.dictionaries)
+        )
         self.actors = ActorDictionary.load(settings)
         self.version = extractor_version()
         self._context = lexicon.context_words()
+        self._not_done = frozenset().union(
+            *(self._context.get(name, frozenset()) for name in NOT_DONE_CLASSES)
+        )
         self._nlp = None
         self._gazetteer: Gazetteer | None = None
 
@@ -413,9 +476,20 @@ class Extractor:
         keep = [
             s
             for s in sentences
-            if not s.junk and (not self.prefilter or self.lexicon.may_contain_trigger(s.text))
+            if not s.junk
+            and (
+                not self.prefilter
+                or self.lexicon.may_contain_trigger(s.text)
+                or self._may_state_toll(s)
+            )
         ]
         return sentences, keep
+
+    def _may_state_toll(self, sentence: Sentence) -> bool:
+        """ "Three people died.": a sentence with no act that may state the toll of one."""
+        from eventwire.extract.casualties import casualty_word_forms
+
+        return not casualty_word_forms().isdisjoint(_WORD.findall(sentence.text.lower()))
 
     def extract(self, documents: Iterable[Document], batch_size: int = 64) -> Iterator[dict]:
         """Mentions of every document, in input order, one dict per mention."""
@@ -427,6 +501,7 @@ class Extractor:
         """Parse a chunk's candidate sentences in one ``nlp.pipe``, code them, then run the
         entity recogniser only on the sentences that hold an event (dates and casualty
         counts need entities; nothing else does)."""
+        from eventwire.extract.casualties import count_casualties
         from eventwire.extract.places import article_countries, sentence_places
 
         plans = [(doc, *self.candidate_sentences(doc)) for doc in documents]
@@ -436,7 +511,7 @@ class Extractor:
             texts, as_tuples=True, batch_size=PIPE_BATCH_SIZE, disable=list(LATE_COMPONENTS)
         ):
             parsed.setdefault(i, []).append((sentence, sdoc))
-        pending: list[tuple[Document, Sentence, Doc, list[_Coded], _SentenceContext]] = []
+        pending: list[tuple[int, Sentence, Doc, list[_Coded], _SentenceContext]] = []
         for i, (document, sentences, _) in enumerate(plans):
             if i not in parsed:
                 continue
@@ -447,14 +522,33 @@ class Extractor:
                 mentions = sentence_places(sdoc[:], self.gazetteer, countries)
                 places.note(sentence, [m.place for m in mentions])
                 coded = self._coded_events(sdoc)
-                if coded:
+                if coded or self._may_state_toll(sentence):
                     context = _SentenceContext(countries, places, mentions)
-                    pending.append((document, sentence, sdoc, coded, context))
+                    pending.append((i, sentence, sdoc, coded, context))
         docs = [_with_place_entities(item[2], item[4].mentions) for item in pending]
         for name in LATE_COMPONENTS:
             docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=PIPE_BATCH_SIZE))
-        for (document, sentence, _, coded, context), sdoc in zip(pending, docs, strict=True):
-            yield from self._code_sentence(document, sentence, sdoc, coded, context)
+        records: dict[int, list[dict]] = {}
+        tolls: dict[int, list[assembly.Toll]] = {}
+        for (i, sentence, _, coded, context), sdoc in zip(pending, docs, strict=True):
+            if coded:
+                found = self._code_sentence(plans[i][0], sentence, sdoc, coded, context)
+                records.setdefault(i, []).extend(found)
+                continue
+            stated = count_casualties(sdoc[:])
+            if stated.fatalities is not None or stated.injured is not None:
+                cues = acled.cues_in(sentence.text)
+                toll = assembly.Toll(
+                    sentence.index,
+                    stated.fatalities,
+                    stated.injured,
+                    stated.text,
+                    cues,
+                    assembly.ADDITIONAL.search(sentence.text) is not None,
+                )
+                tolls.setdefault(i, []).append(toll)
+        for i in sorted(records):
+            yield from assembly.assemble(records[i], tolls.get(i, []))
 
     # -- per sentence
 
@@ -472,6 +566,7 @@ class Extractor:
         sent = sdoc[:]
         countries, places, mentions = context.countries, context.places, context.mentions
         casualties = count_casualties(sent)
+        cues = acled.cues_in(sentence.text)
         published = _utc(document.published)
         emitted: dict[tuple, dict] = {}
         for event in coded:
@@ -491,6 +586,8 @@ class Extractor:
             place = self._place(sent, event, countries, places, sentence, mentions)
             date = resolve_event_date(sent, event.predicate, published) if published else None
             for actor, recipient in _pairs(actor_list, recipient_list):
+                if self._gathering_without_protesters(event, actor):
+                    continue
                 code = event.code
                 done = event.mood.kind == modality.DONE
                 mode = (
@@ -502,16 +599,26 @@ class Extractor:
                     code, mode = REPRESSION_CODE, None
                 elif _root(code) == 19 and _riots(actor, recipient):
                     code, mode = RIOT_CODE, RIOT_MODE
+                elif code == VISIT_CODE and actor is not None and actor.sector in ARMED:
+                    code, mode = DEPLOY_CODE, None
                 plover = cameo.to_plover(code) or pc
                 if mode not in schema.PLOVER_MODES:
                     mode = None
                 override = event.trigger.acled_sub if done and code == event.trigger.cameo else None
+                # A negated act ("did not attack") killed nobody.
+                toll = (
+                    casualties
+                    if plover.plover_type in CASUALTY_TYPES and not event.mood.negated
+                    else None
+                )
                 acled_kind = acled.acled_type(
                     plover.plover_type,
                     code,
                     actor.sector if actor else None,
                     recipient.sector if recipient else None,
                     override,
+                    cues,
+                    bool(toll and toll.fatalities),
                 )
                 key = (
                     plover.plover_type,
@@ -520,8 +627,7 @@ class Extractor:
                 )
                 record = self._record(
                     document, sentence, event, code, plover, mode, acled_kind, actor, recipient,
-                    place, date, casualties if plover.plover_type in CASUALTY_TYPES else None,
-                    published,
+                    place, date, toll, published,
                 )  # fmt: skip
                 previous = emitted.get(key)
                 if previous is None or record["confidence"] > previous["confidence"]:
@@ -540,44 +646,121 @@ class Extractor:
             trigger = self.lexicon.match(token)
             if trigger is None:
                 continue
+            if trigger.pos == lexicon.NOUN and (_names_a_date(token) or _looks_back(token)):
+                continue
+            open_frame = False
             if trigger.pos == lexicon.NOUN:
                 predicate = self._licence(token)
+                if predicate is None:
+                    predicate = self._open_licence(token, trigger)
+                    open_frame = predicate is not None
                 if predicate is None:
                     continue
             else:
                 predicate = token
-            candidates.append(_Candidate(token, trigger, predicate))
-        absorbed = {c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN}
+            candidates.append(_Candidate(token, trigger, predicate, open_frame))
+        absorbed = {
+            c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN and not c.open_frame
+        }
         out: list[_Coded] = []
         governors: set[int] = set()
+        set_aside: list[_Candidate] = []
         for c in candidates:
             if c.trigger.pos == lexicon.VERB and c.token.i in absorbed:
                 continue
             if _is_modifier_clause(c.predicate):
+                if _is_finite_clause(c.predicate) and not _is_alleged(c.predicate):
+                    set_aside.append(c)
                 continue
-            mood = modality.modality_of(c.predicate)
-            if mood.kind in (modality.HYPOTHETICAL, modality.BACKGROUND):
+            coded = self._code_candidate(c)
+            if coded is None or (c.open_frame and coded.mood.kind != modality.DONE):
+                # An event noun under a promise, a threat or a request is no report of it.
                 continue
-            original = c.trigger.cameo or ""
-            negated_cooperation = mood.negated and mood.kind in (modality.DONE, modality.INTENT)
-            if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
-                # "did not agree", "will not accept": a refusal, not a negated cooperation.
-                code, mood = (
-                    _refuse(original),
-                    modality.Modality(modality.REFUSE, False, mood.governor),
-                )
-            else:
-                code = self._recode(original, mood)
-            if not code or self._uncodable(c, mood, code):
-                continue
-            if mood.governor is not None:
-                governors.add(mood.governor.i)
-            roles = self._roles(c, mood)
-            out.append(_Coded(code, c.trigger, c.token, mood.governor or c.predicate, mood, roles))
+            if coded.mood.governor is not None:
+                governors.add(coded.mood.governor.i)
+            out.append(coded)
         out.extend(self._obligations(sdoc, {c.predicate.i for c in candidates}))
         kept = [e for e in out if e.token.i not in governors or e.mood.governor is not None]
         main = [e for e in kept if not _is_side_clause(e.predicate)] or kept
+        if not main and set_aside:
+            main = self._structural_fallback(set_aside)
+        main = [e for e in main if not self._not_political(sdoc, e)]
         return main + self._claims(main)
+
+    def _not_political(self, sdoc: Doc, event: _Coded) -> bool:
+        """Violence done by an earthquake or a fire, or a "beat" or "attack" in a match report,
+        is no political event."""
+        if _root(event.code) not in VIOLENT_ROOTS | {18}:
+            return False
+        words = self._context
+        if any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
+            return True
+        natural = words.get("natural", frozenset())
+        return any(t.lemma_.lower() in natural for t in _doers(event))
+
+    def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
+        """The coding of one candidate under its modality, or None when it reports no event."""
+        mood = modality.modality_of(c.predicate)
+        if mood.kind in (modality.HYPOTHETICAL, modality.BACKGROUND):
+            return None
+        original = c.trigger.cameo or ""
+        negated_cooperation = mood.negated and mood.kind in (modality.DONE, modality.INTENT)
+        if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
+            # "did not agree", "will not accept": a refusal, not a negated cooperation.
+            code, mood = (
+                _refuse(original),
+                modality.Modality(modality.REFUSE, False, mood.governor),
+            )
+        else:
+            code = self._recode(original, mood)
+        if not code or self._uncodable(c, mood, code):
+            return None
+        roles = self._roles(c, mood)
+        predicate = mood.governor or c.predicate
+        return _Coded(code, c.trigger, c.token, predicate, mood, roles, structural)
+
+    def _structural_fallback(self, set_aside: list[_Candidate]) -> list[_Coded]:
+        """When only the parse's structure (no modality word) removed every candidate of a
+        sentence ("thousands marched and smashed windows" with the second verb misattached),
+        keep the most specific finite one, at lower confidence."""
+        best = max(set_aside, key=lambda c: (c.trigger.specificity, -c.token.i))
+        coded = self._code_candidate(best, structural=True)
+        return [coded] if coded is not None else []
+
+    def _open_licence(self, noun: Token, trigger: Trigger) -> Token | None:
+        """An event noun of protest, force or violence that is its clause's subject reports
+        its event unless its frame says otherwise: a noun nobody says happened ("no attacks
+        were reported", "fears that attacks will follow"). The verb governing it (or the noun
+        itself, in a headline) is its predicate, whose modality is read as for a verb."""
+        if trigger.cameo is None or _root(trigger.cameo) not in OPEN_NOUN_ROOTS:
+            return None
+        while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head
+        if noun.dep_ not in OPEN_FRAME_DEPS:
+            # An object ("opposed the deployment", "blamed X for the bombing", "after five
+            # days of fighting") is talked about, not reported; light verbs carry objects.
+            return None
+        words = self._context
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            return None
+        verb = noun.head
+        for _ in range(OPEN_FRAME_LEVELS):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return noun
+        if _forms(verb) & (words.get("non_occurrence", frozenset()) | self._not_done):
+            return None
+        return verb
+
+    def _gathering_without_protesters(self, event: _Coded, actor: Actor | None) -> bool:
+        """ "Protesters gathered outside parliament" is a demonstration; "leaders gathered in
+        Paris" is not: a verb of gathering codes a protest only with demonstrators."""
+        gathering = event.trigger.lemma in self._context.get("gather", frozenset())
+        if not gathering or event.trigger.pos != lexicon.VERB:
+            return False
+        return actor is None or actor.sector not in acled.PROTESTER_SECTORS
 
     def _obligations(self, sdoc: Doc, coded: set[int]) -> list[_Coded]:
         """ "Russia said Sudan must return the helicopter": a demand by the speaker on the
@@ -657,7 +840,8 @@ class Extractor:
 
     def _roles(self, c: _Candidate, mood: modality.Modality) -> Roles:
         if c.trigger.pos == lexicon.NOUN:
-            inner = noun_roles(c.token, c.predicate if c.predicate.i != c.token.i else None)
+            carrier = c.predicate if c.predicate.i != c.token.i and not c.open_frame else None
+            inner = noun_roles(c.token, carrier)
         else:
             inner = verb_roles(c.token)
             received = self._context.get("received", frozenset())
@@ -786,6 +970,7 @@ class Extractor:
         confidence += CONFIDENCE_RECIPIENT if recipient else 0.0
         confidence += CONFIDENCE_SPECIFIC if event.trigger.specificity > 1 else 0.0
         confidence += CONFIDENCE_INDIRECT if event.mood.kind != modality.DONE else 0.0
+        confidence += CONFIDENCE_STRUCTURAL if event.structural else 0.0
         rule = (
             event.trigger.rule
             if event.mood.kind == modality.DONE

@@ -5,8 +5,10 @@ emits at least one event of that type for the sentence; precision counts every e
 (sentence, type) pair; "no event" sentences count against every event emitted for them; an
 actor is right when the first three letters of its code match the gold source's. PETR2 root
 accuracy counts a gold coding as right when the engine emits that CAMEO root for its sentence.
-Runs once with the built-in dictionaries and once more with the Phoenix dictionaries when
-``shared/dictionaries`` exists. Prints one table, writes the same figures as JSON.
+Also scores the project's own ACLED-style dev set (``acled_eval``, reported on its check
+half), which needs no ``../shared``. Runs once with the built-in dictionaries and once more with
+the Phoenix dictionaries and PETRARCH2 verb patterns when ``shared/dictionaries`` exists.
+Prints one table and confusion tables, writes the same figures as JSON.
 
     python -m eventwire.extract.evaluate [--shared DIR] [--json OUT]
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from eventwire import schema
 from eventwire.config import PROJECT_ROOT, Settings
+from eventwire.extract import acled_eval
 
 DEFAULT_SHARED = PROJECT_ROOT.parent / "shared"
 SEED_PUBLISHED = dt.datetime(2017, 11, 2, 9, tzinfo=dt.UTC)
@@ -232,25 +235,53 @@ def speed(extractor, shared: Path) -> dict:
     }
 
 
-def evaluate(shared: Path, settings: Settings) -> dict:
-    """All figures for one settings (dictionaries or not)."""
+def evaluate(shared: Path | None, settings: Settings) -> dict:
+    """All figures for one settings (dictionaries or not); the shared gold sets only where
+    ``shared`` holds them, the project's own ACLED-style dev set always."""
     from eventwire.extract.engine import Extractor
 
     extractor = Extractor(settings)
     extractor.nlp  # noqa: B018 - load outside the timed runs
     extractor.gazetteer  # noqa: B018
-    return {
-        "seed": score_seed(extractor, shared),
-        "plover": score_plover(extractor, shared),
-        "petr2": score_petr2(extractor, shared),
-        "speed": speed(extractor, shared),
+    result = {
+        "acled_dev": acled_eval.score(extractor, "check"),
+        "acled_dev_tune": acled_eval.score(extractor, "tune"),
         "extractor_version": extractor.version,
     }
+    if shared is not None:
+        result |= {
+            "seed": score_seed(extractor, shared),
+            "plover": score_plover(extractor, shared),
+            "petr2": score_petr2(extractor, shared),
+            "speed": speed(extractor, shared),
+        }
+    return result
 
 
 def _gold_rate(result: dict) -> float:
     documents = result["plover"]["sentences"] + result["petr2"]["sentences"]
     return documents / (result["plover"]["seconds"] + result["petr2"]["seconds"])
+
+
+def _rate(key: str, split: str = "acled_dev"):
+    return lambda r: f"{r[split][key]['rate']:.3f}"
+
+
+_ACLED_ROWS = [
+    (
+        "own ACLED dev (check half) sub-type macro-F1",
+        lambda r: f"{r['acled_dev']['sub_event_macro_f1']:.3f}",
+    ),
+    ("  ACLED event type accuracy", _rate("event_type_accuracy")),
+    ("  fatalities exact", _rate("fatalities_exact")),
+    ("  country", _rate("country")),
+    ("  place within 25 km", _rate("place_within_25km")),
+    ("  event date exact", _rate("date_exact")),
+    (
+        "own ACLED dev (tune half) sub-type macro-F1",
+        lambda r: f"{r['acled_dev_tune']['sub_event_macro_f1']:.3f}",
+    ),
+]
 
 
 def _table(results: dict[str, dict]) -> str:
@@ -282,12 +313,24 @@ def _table(results: dict[str, dict]) -> str:
         ("articles/s (seed x50, 1 process)", lambda r: f"{r['speed']['articles_per_second']:.1f}"),
         ("gold documents/s (PLOVER+PETR2)", lambda r: f"{_gold_rate(r):.1f}"),
     ]
+    first = next(iter(results.values()))
+    rows = (rows if "seed" in first else []) + _ACLED_ROWS
     names = list(results)
     width = max(len(r[0]) for r in rows)
     lines = [f"{'metric':<{width}}  " + "  ".join(f"{n:>18}" for n in names)]
     lines.append("-" * len(lines[0]))
     for label, cell in rows:
         lines.append(f"{label:<{width}}  " + "  ".join(f"{cell(results[n]):>18}" for n in names))
+    return "\n".join(lines)
+
+
+def _plover_table(plover: dict) -> str:
+    lines = []
+    for label, f in sorted(plover["per_type"].items()):
+        lines.append(
+            f"  {label:<10} {f['precision']:.2f} / {f['recall']:.2f} / {f['f1']:.2f}"
+            f"   {f['tp']:>3} {f['fp']:>3} {f['fn']:>3}"
+        )
     return "\n".join(lines)
 
 
@@ -302,21 +345,32 @@ def main(argv: list[str] | None = None) -> int:
         help="the shared folder holding gold/ (default ../shared)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--no-confusion", action="store_true", help="leave out the confusion tables"
+    )
     args = parser.parse_args(argv)
-    if not (args.shared / "gold").is_dir():
+    shared = args.shared if (args.shared / "gold").is_dir() else None
+    if shared is None:
         print(
-            f"eval skipped: {args.shared / 'gold'} is absent (only developers' checkouts have it)",
+            f"shared gold sets skipped: {args.shared / 'gold'} is absent (only developers' "
+            "checkouts have it); scoring the project's own ACLED-style dev set only",
             file=sys.stderr,
         )
-        return 0
     base = Settings.from_env()
-    results = {"built-in": evaluate(args.shared, dataclasses.replace(base, dictionaries=None))}
+    results = {"built-in": evaluate(shared, dataclasses.replace(base, dictionaries=None))}
     phoenix = args.shared / "dictionaries"
     if phoenix.is_dir():
         results["with Phoenix dicts"] = evaluate(
-            args.shared, dataclasses.replace(base, dictionaries=phoenix)
+            shared, dataclasses.replace(base, dictionaries=phoenix)
         )
     print(_table(results))
+    if not args.no_confusion:
+        built_in = results["built-in"]
+        print("\nACLED sub-event types, own dev set, check half (gold: right/total, then errors):")
+        print(acled_eval.confusion_table(built_in["acled_dev"]))
+        if "plover" in built_in:
+            print("\nPLOVER types, shared PLOVER dev set (P / R / F1, tp fp fn):")
+            print(_plover_table(built_in["plover"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

@@ -55,7 +55,26 @@ IRREGULAR_FORMS = {
     "free": ("freed",),
     "freeze": ("froze", "frozen"),
     "throw": ("threw", "thrown"),
+    "retake": ("retook", "retaken"),
+    "overtake": ("overtook", "overtaken"),
+    "undertake": ("undertook", "undertaken"),
+    "blow": ("blew", "blown"),
+    "burn": ("burnt",),
+    "hurl": ("hurled",),
+    "drive": ("drove", "driven"),
+    "ride": ("rode", "ridden"),
+    "lay": ("laid",),
+    "bring": ("brought",),
+    "catch": ("caught",),
+    "hang": ("hanged", "hung"),
+    "steal": ("stole", "stolen"),
+    "split": ("split",),
+    "sell": ("sold",),
+    "spread": ("spread",),
+    "tear": ("tore", "torn"),
 }
+# Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
+IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}
 # Contractions the parse reads as "be" ("the army's on high alert"), for object patterns.
 BE_CONTRACTIONS = ("'s", "’s", "'re", "’re", "'m", "’m")
 _APOSTROPHES = "'’"
@@ -206,7 +225,11 @@ class Lexicon:
     def match(self, token: Token) -> Trigger | None:
         """The most specific coding pattern this token heads, if any."""
         if token.tag_.startswith(_VERBAL_TAGS) or token.pos_ == "VERB":
-            for trigger in self._by_key.get((VERB, token.lemma_.lower()), ()):
+            lemma = next(
+                (c for c in _lemma_candidates(token) if (VERB, c) in self._by_key),
+                token.lemma_.lower(),
+            )
+            for trigger in self._by_key.get((VERB, lemma), ()):
                 if _verb_fits(trigger, token):
                     return trigger if trigger.cameo else None
         if token.pos_ in ("NOUN", "PROPN"):
@@ -219,6 +242,23 @@ class Lexicon:
         lemma = token.lemma_.lower()
         found = self._by_key.get((NOUN, lemma)) or self._by_key.get((NOUN, token.lower_), [])
         return found
+
+
+# Endings stripped from a verb form to find its lemma when the model's lemma is wrong
+# ("raped" -> "rap"): the model's lemma first, then the form less each ending, then with "e".
+_VERB_ENDINGS = ("ed", "d", "s", "ing")
+
+
+def _lemma_candidates(token: Token) -> list[str]:
+    word = token.lower_
+    out = [token.lemma_.lower()]
+    if word in IRREGULAR_LEMMAS:
+        out.append(IRREGULAR_LEMMAS[word])
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            out.extend((stem, stem + "e"))
+    return out
 
 
 def _verb_forms(lemma: str) -> set[str]:

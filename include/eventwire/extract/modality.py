@@ -91,13 +91,20 @@ def _governor_class(token: Token) -> str | None:
 
 def modality_of(predicate: Token) -> Modality:
     """The modality of the clause ``predicate`` heads (a verb, or the verb carrying a noun)."""
+    if _shares_clause(predicate):
+        # "aims to tighten sanctions and impose a blockade": the second verb is as intended
+        # as the first.
+        head = modality_of(predicate.head)
+        return Modality(head.kind, head.negated or _negated(predicate), head.governor)
     words = context_words()
     negated = _negated(predicate)
     auxes = _aux_lemmas(predicate)
     marks = _marks(predicate)
     if marks & _CONDITIONAL_MARKS:
         return Modality(HYPOTHETICAL, negated)
-    if marks & _BACKGROUND_MARKS or _is_toll(predicate):
+    if (marks & _BACKGROUND_MARKS and not _causes_casualties(predicate, marks)) or _is_toll(
+        predicate
+    ):
         return Modality(BACKGROUND, negated)
     if auxes & words.get("obligation", frozenset()) and not negated:
         head = predicate.head
@@ -114,6 +121,8 @@ def modality_of(predicate: Token) -> Modality:
             continue
         if governor.lemma_.lower() in words.get("permit", ()):
             return Modality(HYPOTHETICAL, negated)  # "will not allow criminals to loot"
+        if governor.lemma_.lower() in words.get("denial", ()) and not _negated(governor):
+            return Modality(DONE, True)  # "denied that it had shelled the village"
         kind = _governor_class(governor)
         if kind is None:
             break
@@ -142,6 +151,24 @@ def modality_of(predicate: Token) -> Modality:
     if auxes & words.get("future", frozenset()) or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
+
+
+def _shares_clause(verb: Token) -> bool:
+    """A verb coordinated with an earlier one, without a subject of its own."""
+    return (
+        verb.dep_ == "conj"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.i < verb.i
+        and not _has_own_subject(verb)
+    )
+
+
+def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
+    """ "Two were injured after police dispersed a protest": an "after" clause under a casualty
+    report names the act that caused it, part of the same event, not earlier background."""
+    if marks - {"after"} or predicate.dep_ != "advcl":
+        return False
+    return predicate.head.lemma_.lower() in context_words().get("casualty", frozenset())
 
 
 def _marks(predicate: Token) -> set[str]:

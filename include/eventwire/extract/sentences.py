@@ -32,6 +32,11 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
+# A wire dateline opening a line ("KAMPALA - ", "MAIDUGURI, Nigeria - ", "LYON: "): its own
+# piece, so that the place it names is not read as part of the first sentence's subject.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z'.-]+(?:\s[A-Z][A-Z'.-]+)*(?:,\s[A-Z][\w .]+?)?(?:\s\([^)]*\))?\s*[-–—:]\s+(?=\S)"
+)
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"(\S+)$")
 
@@ -52,9 +57,12 @@ def _is_junk_line(line: str, after_junk: bool) -> bool:
 
 
 def _pieces(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in one line."""
+    """(start, end) of each sentence in one line; a dateline is a piece of its own."""
     out = []
-    start = 0
+    dateline = DATELINE.match(line)
+    start = dateline.end() if dateline else 0
+    if dateline:
+        out.append((0, start))
     for m in _BOUNDARY.finditer(line):
         before = _LAST_WORD.search(line[start : m.start()])
         word = before.group(1).lower().strip('"“(') if before else ""

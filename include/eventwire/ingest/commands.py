@@ -64,10 +64,11 @@ def _fail(reason: str) -> int:
 
 
 def _fetch(source: str, kind: str, allow_private: bool):
-    from eventwire.ingest.fetch import Fetcher
+    from eventwire.ingest.fetch import Fetcher, FetchPolicy
 
     settings = Settings.from_env()
-    with Fetcher(settings.user_agent, settings.samples_root) as fetcher:
+    policy = FetchPolicy.from_settings(settings)
+    with Fetcher(settings.user_agent, settings.samples_root, policy) as fetcher:
         return fetcher.fetch(source, kind, allow_private, local_paths=True)
 
 
@@ -102,7 +103,7 @@ def run_parse_feed(args: argparse.Namespace) -> int:
 
 
 def run_article(args: argparse.Namespace) -> int:
-    from eventwire.ingest.article import NoArticleText, extract_page
+    from eventwire.ingest.article import NoArticleText, PageTooComplex, extract_page
     from eventwire.ingest.fetch import FetchError
     from eventwire.ingest.language import detect_language
     from eventwire.ingest.urls import article_id, canonical_url, url_scheme
@@ -113,6 +114,8 @@ def run_article(args: argparse.Namespace) -> int:
                             response.charset)  # fmt: skip
     except FetchError as error:
         return _fail(f"{error.outcome}: {error.reason}")
+    except PageTooComplex as error:
+        return _fail(f"too_complex: {error.reason}")
     except NoArticleText as error:
         return _fail(f"no_article_text: {error.reason}")
     source = args.source

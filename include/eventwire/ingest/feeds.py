@@ -5,7 +5,9 @@ expansion, so any DTD entity declaration (the carrier of both XXE and "billion l
 refused outright, and defusedxml parses the document with entities and external references
 forbidden as a second line. A feed that is merely malformed is *not* refused: feedparser's
 lenient parser still yields its good entries, and the feed is reported ``bozo`` with a reason.
-Dates come out timezone-aware in UTC.
+One unusable entry (no link, a link that is no valid URL) is a ``BadEntry``, never the loss of
+the feed; an http(s) feed may not link to ``file:`` URLs, which only the bundled sample feeds
+use. Dates come out timezone-aware in UTC.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from eventwire.ingest.urls import ALLOWED_SCHEMES, canonical_url, url_scheme
 ENTITY_DECLARATION = re.compile(rb"<!\s*entity", re.IGNORECASE)
 JSON_FEED_VERSION = "jsonfeed.org/version/"
 MAX_BOZO_REASON_CHARS = 300
+REMOTE_SCHEMES = frozenset({"http", "https"})
+# What hostile values in one entry can raise while it is normalised: that entry alone is bad.
+ENTRY_ERRORS = (ValueError, TypeError, AttributeError, LookupError)
 
 
 class FeedRefused(Exception):
@@ -89,8 +94,9 @@ def parse_feed(content: bytes, base_url: str = "", charset: str | None = None) -
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise FeedRefused("empty", "the feed body is empty")
+    remote = url_scheme(base_url) in REMOTE_SCHEMES
     if head.startswith(b"{"):
-        return _parse_json_feed(content, base_url)
+        return _parse_json_feed(content, base_url, remote)
     if sniff_media_type(head) == "text/html":
         raise FeedRefused("not_a_feed", "the document is an HTML page, not a feed")
     well_formed = screen_xml(content)
@@ -112,7 +118,10 @@ def parse_feed(content: bytes, base_url: str = "", charset: str | None = None) -
     feed_title = _clean(parsed.feed.get("title"))
     result = ParsedFeed(feed_title, [], bozo, bozo_reason)
     for raw in parsed.entries:
-        entry, problem = _feedparser_entry(raw, base_url)
+        try:
+            entry, problem = _feedparser_entry(raw, base_url, remote)
+        except ENTRY_ERRORS as error:
+            entry, problem = None, f"entry is unusable ({type(error).__name__}: {error})"
         if entry is not None:
             result.entries.append(entry)
         else:
@@ -128,7 +137,7 @@ def _bozo_reason(parsed: feedparser.FeedParserDict) -> str:
     return text[:MAX_BOZO_REASON_CHARS]
 
 
-def _feedparser_entry(raw: dict, base_url: str) -> tuple[FeedEntry | None, str]:
+def _feedparser_entry(raw: dict, base_url: str, remote: bool) -> tuple[FeedEntry | None, str]:
     link = raw.get("link") or next(
         (item.get("href") for item in raw.get("links", []) if item.get("href")), None
     )
@@ -136,7 +145,8 @@ def _feedparser_entry(raw: dict, base_url: str) -> tuple[FeedEntry | None, str]:
     summary = raw.get("summary") or next(
         (item.get("value") for item in raw.get("content", []) if item.get("value")), None
     )
-    return _entry(link, raw.get("title"), summary, published, raw.get("author"), base_url)
+    author = raw.get("author")
+    return _entry(link, raw.get("title"), summary, published, author, base_url, remote)
 
 
 def _entry(
@@ -146,16 +156,21 @@ def _entry(
     published: datetime | None,
     author: object,
     base_url: str,
+    remote: bool,
 ) -> tuple[FeedEntry | None, str]:
+    """One normalised entry, or None and why; ``remote`` is True for an http(s) feed."""
     if not isinstance(link, str) or not link.strip():
         return None, "entry has no link"
-    url = urljoin(base_url, link.strip()) if base_url and ":" not in link else link.strip()
-    if url_scheme(url) not in ALLOWED_SCHEMES:
-        return None, f"entry link scheme {url_scheme(url)!r} is not allowed"
     try:
+        url = urljoin(base_url, link.strip()) if base_url and ":" not in link else link.strip()
+        scheme = url_scheme(url)
         canonical = canonical_url(url)
     except ValueError as error:
         return None, f"entry link is not a valid URL ({error})"
+    if scheme not in ALLOWED_SCHEMES:
+        return None, f"entry link scheme {scheme!r} is not allowed"
+    if remote and scheme == "file":
+        return None, "an http(s) feed may not link to a local file: URL"
     summary_text = html_to_text(summary) if isinstance(summary, str) else None
     return (
         FeedEntry(url, canonical, _clean(title), summary_text or None, published, _clean(author)),
@@ -184,7 +199,7 @@ def _entry_payload(raw: dict) -> str:
     return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)
 
 
-def _parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
+def _parse_json_feed(content: bytes, base_url: str, remote: bool) -> ParsedFeed:
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -201,21 +216,29 @@ def _parse_json_feed(content: bytes, base_url: str) -> ParsedFeed:
         if not isinstance(item, dict):
             result.bad_entries.append(BadEntry("JSON Feed item is not an object", str(item)))
             continue
-        summary = item.get("summary") or item.get("content_text") or item.get("content_html")
-        entry, problem = _entry(
-            item.get("url") or item.get("external_url"),
-            item.get("title"),
-            summary,
-            _iso_to_utc(item.get("date_published") or item.get("date_modified")),
-            _json_author(item),
-            base,
-        )
+        try:
+            entry, problem = _json_feed_entry(item, base, remote)
+        except ENTRY_ERRORS as error:
+            entry, problem = None, f"entry is unusable ({type(error).__name__}: {error})"
         if entry is not None:
             result.entries.append(entry)
         else:
             payload = json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
             result.bad_entries.append(BadEntry(problem, payload))
     return result
+
+
+def _json_feed_entry(item: dict, base: str, remote: bool) -> tuple[FeedEntry | None, str]:
+    summary = item.get("summary") or item.get("content_text") or item.get("content_html")
+    return _entry(
+        item.get("url") or item.get("external_url"),
+        item.get("title"),
+        summary,
+        _iso_to_utc(item.get("date_published") or item.get("date_modified")),
+        _json_author(item),
+        base,
+        remote,
+    )
 
 
 def _json_author(item: dict) -> str | None:

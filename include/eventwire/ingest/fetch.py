@@ -1,11 +1,15 @@
 """Polite, bounded fetching of feeds and pages over http(s) and from the samples root.
 
-Everything a hostile or broken server can do is bounded here: connect and read timeouts plus a
-total deadline, at most ``max_redirects`` hops each re-checked by the SSRF guard, and size caps
+Everything a hostile or broken server can do is bounded here: one wall-clock deadline per URL
+that covers DNS, connect, every read, every redirect and every retry (a watchdog shuts the socket
+down when it passes, so a server trickling one byte at a time is cut at the deadline, not at the
+next chunk), at most ``max_redirects`` hops each re-checked by the SSRF guard together with the
+peer address of the connected socket, and size caps
 counted on the *decompressed* bytes while streaming (the body is decompressed here with a
 bounded ``max_length``, so a gzip bomb never expands past the cap in memory). Being polite is
 also here: a User-Agent from Settings, conditional GET, per-host concurrency and spacing, and
-retries with exponential backoff and jitter that honour ``Retry-After``. ``file:`` URLs take the
+retries with exponential backoff and jitter that honour ``Retry-After`` when the wait fits in the
+time left (a retry that cannot finish before the deadline is not made). ``file:`` URLs take the
 same path (same caps, content types, validators and outcomes) so the offline samples exercise
 the code that production runs.
 """
@@ -17,11 +21,12 @@ import hashlib
 import json
 import mimetypes
 import random
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +34,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from eventwire.config import FEED_MAX_BYTES, FETCH_DEADLINE_SECONDS, PAGE_MAX_BYTES, Settings
 from eventwire.fs import DataRoot
 from eventwire.ingest.urls import (
     DnsFailure,
     Resolver,
     UrlRefused,
+    check_address,
     check_http_url,
     resolve_file_url,
     system_resolver,
@@ -41,12 +48,12 @@ from eventwire.ingest.urls import (
 )
 from eventwire.interval import Interval
 
-MEGABYTE = 1024 * 1024
-FEED_MAX_BYTES = 5 * MEGABYTE  # issue 4: feeds 5 MB, decompressed size included
-PAGE_MAX_BYTES = 10 * MEGABYTE  # issue 4: pages 10 MB, decompressed size included
-CHUNK_BYTES = 64 * 1024
+CHUNK_BYTES = 64 * 1024  # the watchdog, not the chunk size, bounds a slow body in time
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# A retry (or the read after a timeout) with less time than this left before the URL's deadline
+# cannot complete a request, so it is not made: a late body is never fetched again.
+MIN_ATTEMPT_SECONDS = 1.0
 VALIDATOR_HISTORY = 8  # intervals of validators kept per feed: enough for re-runs of recent ones
 
 # Media types accepted per kind before sniffing; an empty or generic type is sniffed instead.
@@ -69,11 +76,13 @@ class FetchPolicy:
 
     Defaults follow common crawler etiquette (one request per host per second, two in flight)
     and the caps of issue 4; timeouts were chosen so a dead host costs a feed task < 2 min.
+    ``total_timeout`` is the one deadline of a URL: waiting for a host slot, DNS, connect,
+    reads, redirects, retries and their back-off all come out of it.
     """
 
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    total_timeout: float = 90.0
+    total_timeout: float = FETCH_DEADLINE_SECONDS
     max_retries: int = 3
     backoff_base: float = 1.0
     backoff_cap: float = 30.0
@@ -87,6 +96,15 @@ class FetchPolicy:
 
     def max_bytes(self, kind: str) -> int:
         return self.feed_max_bytes if kind == "feed" else self.page_max_bytes
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
+        """The production policy with the deadline and size caps a deployment configured."""
+        return cls(
+            total_timeout=settings.fetch_deadline_seconds,
+            feed_max_bytes=settings.feed_max_bytes,
+            page_max_bytes=settings.page_max_bytes,
+        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +156,23 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+class _DeadlinePassed(Exception):
+    """The URL's one deadline passed; the message says in which phase."""
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What every request of one URL shares: the URL as listed, its kind, guard and deadline."""
+
+    url: str
+    kind: str
+    allow_private: bool
+    deadline: float
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
 class HostThrottle:
     """At most ``concurrency`` requests in flight per host, started ``min_delay`` apart."""
 
@@ -149,16 +184,71 @@ class HostThrottle:
         self._next_start: dict[str, float] = {}
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(self, host: str, deadline: float) -> Iterator[None]:
+        """A request slot for ``host``; waiting for it never runs past ``deadline``."""
         with self._lock:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._concurrency))
-        with semaphore:
+        if not semaphore.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise _DeadlinePassed("no request slot for the host before the deadline")
+        try:
             with self._lock:
                 now = time.monotonic()
                 start = max(now, self._next_start.get(host, now))
+                if start >= deadline:
+                    raise _DeadlinePassed("the host's request spacing reaches past the deadline")
                 self._next_start[host] = start + self._min_delay
-            time.sleep(max(0.0, start - now))
+            time.sleep(start - now)
             yield
+        finally:
+            semaphore.release()
+
+
+@contextmanager
+def _watchdog(sock: socket.socket | None, deadline: float) -> Iterator[threading.Event]:
+    """Shut ``sock`` down at ``deadline``, so a blocked read returns whatever its timeout.
+
+    A read timeout alone cannot cap a body: a server sending one byte every few seconds never
+    lets a read time out. The event tells the reader that the cut was the deadline's doing.
+    """
+    fired = threading.Event()
+
+    def cut() -> None:
+        fired.set()
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
+    timer.daemon = True
+    if sock is not None:
+        timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
+
+
+def _resolve_before(resolver: Resolver, deadline: float) -> Resolver:
+    """``resolver`` bounded by the deadline: ``getaddrinfo`` itself has no timeout."""
+
+    def bounded(host: str, port: int) -> list[str]:
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                outcome["addresses"] = resolver(host, port)
+            except (OSError, UnicodeError) as error:
+                outcome["error"] = error
+
+        worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise TimeoutError("DNS lookup still running at the fetch deadline")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["addresses"]
+
+    return bounded
 
 
 class Fetcher:
@@ -194,20 +284,24 @@ class Fetcher:
         allow_private: bool = False,
         validators: Validators | None = None,
         local_paths: bool = False,
+        allow_file: bool = False,
     ) -> FetchResult:
         """Fetch ``url`` as a ``feed`` or ``page``; raises ``FetchError`` with an outcome.
 
+        ``allow_file`` admits ``file:`` URLs under the samples root: only for the registry's own
+        feed URLs and the links of a ``file:`` feed, never for links an http(s) feed serves.
         ``local_paths`` lets the CLI read a user's own file by plain path; pipeline URLs never
         set it, so a feed cannot point the pipeline at an arbitrary local file.
         """
         validators = validators or Validators()
         try:
             scheme = url_scheme(url)
-            if scheme == "file":
+            if scheme == "file" and (allow_file or local_paths):
                 return self._fetch_file(url, resolve_file_url(url, self.samples_root), kind,
                                         validators)  # fmt: skip
             if scheme in {"http", "https"}:
-                return self._fetch_http(url, kind, allow_private, validators)
+                deadline = time.monotonic() + self.policy.total_timeout
+                return self._fetch_http(_Target(url, kind, allow_private, deadline), validators)
             if local_paths and scheme == "":
                 return self._fetch_file(url, Path(url).resolve(), kind, validators)
             raise UrlRefused(url, f"scheme {scheme or '(none)'!r} is not allowed")
@@ -236,18 +330,21 @@ class Fetcher:
         content_type = _check_content_type(url, kind, guessed, content)
         return FetchResult(url, url, 200, content, content_type, None, Validators(etag=etag))
 
-    def _fetch_http(
-        self, url: str, kind: str, allow_private: bool, validators: Validators
-    ) -> FetchResult:
+    def _fetch_http(self, target: _Target, validators: Validators) -> FetchResult:
         attempt = 0
         while True:
             try:
-                return self._follow(url, kind, allow_private, validators)
+                return self._follow(target, validators)
+            except _DeadlinePassed as passed:
+                reason = f"{passed} ({self.policy.total_timeout:g} s per URL)"
+                raise FetchError(target.url, "timeout", reason) from None
             except _Retryable as retry:
-                if attempt >= self.policy.max_retries:
-                    raise retry.error from None
                 delay = self._backoff(attempt, retry.retry_after)
-                if delay is None:
+                if (
+                    attempt >= self.policy.max_retries
+                    or delay is None
+                    or delay + MIN_ATTEMPT_SECONDS > target.left()
+                ):
                     raise retry.error from None
                 attempt += 1
                 time.sleep(delay)
@@ -259,38 +356,31 @@ class Fetcher:
         ceiling = min(self.policy.backoff_cap, self.policy.backoff_base * 2**attempt)
         return ceiling * (0.5 + self._random.random() / 2)
 
-    def _follow(
-        self, url: str, kind: str, allow_private: bool, validators: Validators
-    ) -> FetchResult:
+    def _follow(self, target: _Target, validators: Validators) -> FetchResult:
         seen: set[str] = set()
-        current = url
-        deadline = time.monotonic() + self.policy.total_timeout
+        current = target.url
         for _hop in range(self.policy.max_redirects + 1):
             if current in seen:
-                raise FetchError(url, "redirect_loop", f"redirect loop back to {current}")
+                raise FetchError(target.url, "redirect_loop", f"redirect loop back to {current}")
             seen.add(current)
-            addresses = check_http_url(current, allow_private, self.policy.resolver)
-            headers = validators.headers() if current == url else {}
-            location = self._request(url, current, addresses[0], kind, headers, deadline)
+            resolver = _resolve_before(self.policy.resolver, target.deadline)
+            addresses = check_http_url(current, target.allow_private, resolver)
+            headers = validators.headers() if current == target.url else {}
+            location = self._request(target, current, addresses[0], headers)
             if isinstance(location, FetchResult):
                 return location
             current = location
             if url_scheme(current) not in {"http", "https"}:
-                raise FetchError(url, "refused", f"redirect to a non-http URL {current}")
+                raise FetchError(target.url, "refused", f"redirect to a non-http URL {current}")
         raise FetchError(
-            url, "too_many_redirects", f"more than {self.policy.max_redirects} redirects"
+            target.url, "too_many_redirects", f"more than {self.policy.max_redirects} redirects"
         )
 
     def _request(
-        self,
-        url: str,
-        current: str,
-        address: str,
-        kind: str,
-        headers: dict[str, str],
-        deadline: float,
+        self, target: _Target, current: str, address: str, headers: dict[str, str]
     ) -> FetchResult | str:
         """One request to the checked ``address``: a result, or the next URL of a redirect."""
+        url = target.url
         parts = urlsplit(current)
         pinned_host = f"[{address}]" if ":" in address else address
         pinned = parts._replace(netloc=f"{pinned_host}:{parts.port}" if parts.port else pinned_host)
@@ -298,24 +388,20 @@ class Fetcher:
         headers = {**headers, "Host": f"{host}:{parts.port}" if parts.port else str(host)}
         extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
         try:
-            with (
-                self.throttle.slot(parts.netloc.lower()),
-                self._client.stream(
-                    "GET", pinned.geturl(), headers=headers, extensions=extensions
-                ) as response,
-            ):
-                status = response.status_code
-                if status in REDIRECT_STATUSES and "location" in response.headers:
-                    return urljoin(current, response.headers["location"])
-                if status == 304:
-                    return FetchResult(url, current, 304, b"", "", None, _validators(response))
-                if status in RETRY_STATUSES:
-                    error = FetchError(url, "http_error", f"HTTP {status}")
-                    raise _Retryable(error, _retry_after(response.headers.get("retry-after")))
-                if status >= 400 or status < 200:
-                    raise FetchError(url, "http_error", f"HTTP {status}")
-                content = self._read_body(url, response, kind, deadline)
+            with self.throttle.slot(parts.netloc.lower(), target.deadline):
+                left = target.left()
+                timeout = httpx.Timeout(
+                    min(self.policy.read_timeout, left),
+                    connect=min(self.policy.connect_timeout, left),
+                    pool=left,
+                )
+                with self._client.stream(
+                    "GET", pinned.geturl(), headers=headers, extensions=extensions, timeout=timeout
+                ) as response:
+                    return self._response(target, current, response)
         except httpx.TimeoutException as error:
+            if target.left() < MIN_ATTEMPT_SECONDS:
+                raise _DeadlinePassed("timed out at the deadline") from error
             raise _Retryable(FetchError(url, "timeout", f"timed out ({error!r})")) from error
         except httpx.TooManyRedirects as error:
             raise FetchError(url, "too_many_redirects", str(error)) from error
@@ -323,14 +409,38 @@ class Fetcher:
             raise FetchError(url, "connect_error", f"connection failed ({error})") from error
         except httpx.HTTPError as error:
             raise FetchError(url, "http_error", f"{type(error).__name__}: {error}") from error
-        declared = response.headers.get("content-type", "")
-        media_type, charset = _parse_content_type(declared)
-        content_type = _check_content_type(url, kind, media_type, content)
+
+    def _response(
+        self, target: _Target, current: str, response: httpx.Response
+    ) -> FetchResult | str:
+        """Check the peer, then act on the status: redirect, 304, retry, error or body."""
+        url = target.url
+        stream = response.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if peer:  # the socket's own peer: a rebinding resolver or proxy cannot slip past
+            check_address(url, peer[0], target.allow_private)
+        status = response.status_code
+        if status in REDIRECT_STATUSES and "location" in response.headers:
+            return urljoin(current, response.headers["location"])
+        if status == 304:
+            return FetchResult(url, current, 304, b"", "", None, _validators(response))
+        if status in RETRY_STATUSES:
+            error = FetchError(url, "http_error", f"HTTP {status}")
+            raise _Retryable(error, _retry_after(response.headers.get("retry-after")))
+        if status >= 400 or status < 200:
+            raise FetchError(url, "http_error", f"HTTP {status}")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        content = self._read_body(target, response, sock)
+        media_type, charset = _parse_content_type(response.headers.get("content-type", ""))
+        content_type = _check_content_type(url, target.kind, media_type, content)
         return FetchResult(
             url, current, status, content, content_type, charset, _validators(response)
         )
 
-    def _read_body(self, url: str, response: httpx.Response, kind: str, deadline: float) -> bytes:
+    def _read_body(
+        self, target: _Target, response: httpx.Response, sock: socket.socket | None
+    ) -> bytes:
+        url, kind = target.url, target.kind
         limit = self.policy.max_bytes(kind)
         declared_length = response.headers.get("content-length", "")
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
@@ -340,10 +450,17 @@ class Fetcher:
         if media_type and not _type_acceptable(kind, media_type):
             raise FetchError(url, "bad_content_type", f"content-type {media_type!r} for a {kind}")
         decoder = _BoundedDecoder(url, encoding, limit)
-        for chunk in response.iter_raw(CHUNK_BYTES):
-            decoder.feed(chunk)
-            if time.monotonic() > deadline:
-                raise _Retryable(FetchError(url, "timeout", "total deadline exceeded"))
+        with _watchdog(sock, target.deadline) as cut:
+            try:
+                for chunk in response.iter_raw(CHUNK_BYTES):
+                    decoder.feed(chunk)
+                    if target.left() <= 0:
+                        break
+            except httpx.HTTPError:
+                if not cut.is_set():
+                    raise
+            if cut.is_set() or target.left() <= 0:
+                raise _DeadlinePassed(f"body still arriving at the deadline ({decoder.size} bytes)")
         return decoder.finish()
 
 

@@ -5,10 +5,15 @@ another machine), so it keeps no state in memory between calls: conditional-GET 
 what earlier intervals kept live on the data root. Nothing a feed or page does makes it raise:
 every failure becomes a quarantine row with its stage and reason, and a count in ``counts``.
 Rows carry ``interval.end`` as their time stamp, so re-running an interval is reproducible.
+Time is bounded twice: each URL by its fetch deadline, and the feed by a harvest budget after
+which no page fetch starts (those pages are quarantined as ``harvest_budget`` and come back on
+the next poll), so the task ends well inside the ``execution_timeout`` sized from the same
+settings.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +22,7 @@ from eventwire import schema
 from eventwire.config import Settings
 from eventwire.fs import DataRoot
 from eventwire.ingest import dedup
-from eventwire.ingest.article import ExtractedPage, NoArticleText, extract_page
+from eventwire.ingest.article import ExtractedPage, NoArticleText, PageTooComplex, extract_page
 from eventwire.ingest.feeds import FeedEntry, FeedRefused, parse_feed
 from eventwire.ingest.fetch import (
     Fetcher,
@@ -31,7 +36,7 @@ from eventwire.ingest.language import UNDETERMINED, detect_language
 from eventwire.ingest.records import quarantine_row
 from eventwire.ingest.registry import FeedConfig
 from eventwire.ingest.text import text_hash
-from eventwire.ingest.urls import article_id, canonical_url
+from eventwire.ingest.urls import article_id, canonical_url, url_scheme
 from eventwire.interval import Interval
 
 # Pages fetched in parallel per feed; the per-host throttle still spaces requests to one host.
@@ -67,6 +72,7 @@ def harvest_feed(
     if not is_due(feed, interval):
         return FeedHarvest(feed.name, [], [], {"not_due": 1})
     harvest = _Harvest(feed, settings, interval, run_id)
+    policy = policy or FetchPolicy.from_settings(settings)
     with Fetcher(settings.user_agent, settings.samples_root, policy) as fetcher:
         harvest.run(fetcher)
     return FeedHarvest(feed.name, harvest.articles, harvest.quarantine, dict(harvest.counts))
@@ -85,6 +91,7 @@ class _Harvest:
         self, feed: FeedConfig, settings: Settings, interval: Interval, run_id: str
     ) -> None:
         self.feed = feed
+        self.settings = settings
         self.interval = interval
         self.run_id = run_id
         self.root = DataRoot(settings.data_root, settings.s3)
@@ -111,7 +118,9 @@ class _Harvest:
         feed = self.feed
         try:
             validators = load_validators(self.root, feed.name, feed.url, self.interval)
-            response = fetcher.fetch(feed.url, "feed", feed.allow_private, validators)
+            response = fetcher.fetch(
+                feed.url, "feed", feed.allow_private, validators, allow_file=True
+            )
         except FetchError as error:
             self.reject("feed", error.outcome, error.reason, feed.url, error.payload)
             return
@@ -139,8 +148,11 @@ class _Harvest:
         seen = dedup.seen_urls(self.root, self.interval)
         new = [entry for entry in entries if entry.canonical_url not in seen]
         self.counts["seen_before"] += len(entries) - len(new)
+        budget_ends = time.monotonic() + self.settings.harvest_budget_seconds
         with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
-            fetched = list(pool.map(lambda entry: _fetch_page(fetcher, feed, entry), new))
+            fetched = list(
+                pool.map(lambda entry: _fetch_page(fetcher, feed, entry, budget_ends), new)
+            )
         for entry, outcome in zip(new, fetched, strict=True):
             self.add_article(entry, outcome)
         for key in [key for key, value in self.counts.items() if value == 0]:
@@ -153,7 +165,16 @@ class _Harvest:
         self.counts["page_fetched"] += 1
         body_source = "page"
         try:
-            page = extract_page(outcome.content, entry.url, outcome.content_type, outcome.charset)
+            page = extract_page(
+                outcome.content,
+                entry.url,
+                outcome.content_type,
+                outcome.charset,
+                self.settings.page_max_elements,
+            )
+        except PageTooComplex as error:
+            self.reject("article", "too_complex", error.reason, entry.url, outcome.content)
+            return
         except NoArticleText as error:
             summary_words = len((entry.summary or "").split())
             if summary_words < MIN_SUMMARY_WORDS:
@@ -206,9 +227,15 @@ def _unique(entries: list[FeedEntry]) -> list[FeedEntry]:
     return unique
 
 
-def _fetch_page(fetcher: Fetcher, feed: FeedConfig, entry: FeedEntry) -> FetchResult | FetchError:
+def _fetch_page(
+    fetcher: Fetcher, feed: FeedConfig, entry: FeedEntry, budget_ends: float
+) -> FetchResult | FetchError:
+    """The page, or why not; ``file:`` links are read only for a ``file:`` (sample) feed."""
+    if time.monotonic() >= budget_ends:
+        return FetchError(entry.url, "harvest_budget", "the feed's harvest budget was used up")
     try:
-        return fetcher.fetch(entry.url, "page", feed.allow_private)
+        local_feed = url_scheme(feed.url) == "file"
+        return fetcher.fetch(entry.url, "page", feed.allow_private, allow_file=local_feed)
     except FetchError as error:
         return error
 

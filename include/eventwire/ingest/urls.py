@@ -5,7 +5,9 @@ its sha256, DESIGN.md), so it removes everything that changes between two links 
 document: tracking parameters, fragments, default ports, host case. The guard keeps a feed (or a
 redirect it serves) from making the pipeline read internal services: only http, https and
 ``file:`` under the samples root are fetched, and hosts that resolve to non-public addresses are
-refused unless the feed opts in with ``allow_private``.
+refused unless the feed opts in with ``allow_private``. An IPv6 address that carries an IPv4 one
+(mapped, translated, compatible, NAT64, 6to4, Teredo) reaches that IPv4 host through a gateway,
+so every embedded IPv4 is unwrapped and must be public as well.
 """
 
 from __future__ import annotations
@@ -30,7 +32,21 @@ METADATA_ADDRESSES = frozenset(
     for text in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
 )
 
+# IPv6 ranges that are not globally reachable (IANA special-purpose registry) but that the
+# ``ipaddress`` tables of Python before 3.11.10/3.12.4 still call global; listed here so the
+# guard does not depend on the interpreter's patch level. 64:ff9b:1::/48 is local-use NAT64
+# (RFC 8215), whose IPv4 sits at an operator-chosen offset and cannot be unwrapped; fec0::/10 is
+# deprecated site-local; ::/96 and ::ffff:0:0/96 are IPv4-compatible and IPv4-translated forms.
+NON_GLOBAL_IPV6 = tuple(
+    ipaddress.ip_network(text)
+    for text in ("64:ff9b:1::/48", "2002::/16", "fec0::/10", "::/96", "::ffff:0:0:0/96")
+)
+NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 is the last 32 bits
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765: the IPv4 is the last 32 bits
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated RFC 4291 form ::a.b.c.d
+
 Resolver = Callable[[str, int], list[str]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class UrlRefused(ValueError):
@@ -124,17 +140,40 @@ def system_resolver(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 address carries, in any of the standard embeddings."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in network for network in (NAT64_PREFIX, IPV4_TRANSLATED, IPV4_COMPATIBLE)):
+        found.append(low32)
+    return [address for address in found if address is not None]
+
+
+def _is_global(ip: IPAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in NON_GLOBAL_IPV6):
+        return False
+    return ip.is_global
+
+
 def check_address(url: str, address: str, allow_private: bool) -> None:
-    """Refuse one resolved address unless it is public (or private and allowed)."""
+    """Refuse one resolved address unless it is public (or private and allowed).
+
+    The address and every IPv4 embedded in it are checked: metadata and multicast addresses
+    are refused always, anything not global (by ``ipaddress``'s rules plus ``NON_GLOBAL_IPV6``)
+    unless the feed allows private addresses.
+    """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip in METADATA_ADDRESSES:
-        raise UrlRefused(url, f"host resolves to a cloud metadata address {ip}")
-    if ip.is_multicast:
-        raise UrlRefused(url, f"host resolves to a multicast address {ip}")
-    if not ip.is_global and not allow_private:
-        raise UrlRefused(url, f"host resolves to a non-public address {ip}")
+    forms: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        forms += embedded_ipv4(ip)
+    for form in forms:
+        shown = str(ip) if form is ip else f"{ip} (carrying {form})"
+        if form in METADATA_ADDRESSES:
+            raise UrlRefused(url, f"host resolves to a cloud metadata address {shown}")
+        if form.is_multicast:
+            raise UrlRefused(url, f"host resolves to a multicast address {shown}")
+        if not allow_private and not _is_global(form):
+            raise UrlRefused(url, f"host resolves to a non-public address {shown}")
 
 
 def check_http_url(

@@ -1,0 +1,298 @@
+"""Document-level assembly: the mentions of one real event, across sentences, made one.
+
+News tells an event over several sentences: the act ("Gunmen stormed the market"), the weapon
+("a grenade was thrown into the crowd"), the toll two sentences later ("The death toll rose to
+12."), the police response ("Police dispersed the crowd"). Sentence coding sees each alone.
+This step groups an article's violence and demonstration mentions that can be one event (close
+together, same day, same place where both name one) and gives the group what all its sentences
+support together: the most specific ACLED sub-event type its cues allow, the highest casualty
+figure stated for it (a restated toll is not added twice), its most precise place and the
+date the text states (over the publication day, the default of a sentence that names none). Every
+mention keeps its own sentence; ``rule`` gains ``+doc:s<i>,…``, the sentences the group was
+assembled from, so each figure can be traced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from eventwire.extract import acled
+
+# A toll or weapon stated this many sentences after the act still belongs to it; the same
+# window the engine uses to carry a town forward to sentences that name none.
+WINDOW_SENTENCES = 4
+# The mention that defines a group assembled from several sentences leads it by this much
+# over the group's most confident mention.
+CONFIDENCE_ASSEMBLED = 0.05
+MAX_CONFIDENCE = 0.95
+# ACLED event types that assembly groups: violence and demonstrations.
+DISORDER_TYPES = frozenset(
+    {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
+)
+# Words that state victims besides those counted before ("were also killed").
+ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
+# CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
+# them join any group; mentions naming different acts (a clash, an air strike) never share one.
+GENERIC_CODES = frozenset({"190", "1823", "182"})
+DEMONSTRATION = "demonstration"
+DEMONSTRATION_CODES = ("14", "175")
+# Sub-event types from most to least specific: a group takes the first its cues support.
+SPECIFICITY = (
+    "Chemical weapon",
+    "Suicide bomb",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Grenade",
+    "Remote explosive/landmine/IED",
+    "Sexual violence",
+    "Abduction/forced disappearance",
+    "Excessive force against protesters",
+    "Protest with intervention",
+    "Mob violence",
+    "Violent demonstration",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Attack",
+    "Armed clash",
+    "Peaceful protest",
+)
+_RANK = {sub: i for i, sub in enumerate(SPECIFICITY)}
+# PLOVER types that carry a toll, in the order a group's toll is given to its mentions.
+_TOLL_TYPES = ("ASSAULT", "PROTEST")
+_PRECISION_UNKNOWN = 9
+
+
+@dataclass(frozen=True)
+class Toll:
+    """Casualties stated in a sentence that codes no event ("Three people died.")."""
+
+    sentence_index: int
+    fatalities: int | None
+    injured: int | None
+    text: str | None
+    cues: frozenset[str] = frozenset()
+    additional: bool = False
+
+
+@dataclass
+class _Group:
+    members: list[dict] = field(default_factory=list)
+    tolls: list[Toll] = field(default_factory=list)
+    act: str | None = None
+
+    @property
+    def first_index(self) -> int:
+        return self.members[0]["sentence_index"]
+
+    @property
+    def last_index(self) -> int:
+        return max(m["sentence_index"] for m in self.members)
+
+    def add(self, record: dict) -> None:
+        self.members.append(record)
+        self.act = self.act or _specific_act(record)
+
+    def accepts(self, record: dict) -> bool:
+        if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
+            return False
+        act = _specific_act(record)
+        if act and self.act and act != self.act:
+            return False  # "clashes" and, earlier that day, an air strike: two events
+        lead = self.members[0]
+        if _placed(lead) and _placed(record) and lead["country"] != record["country"]:
+            return False
+        one, other = _stated_date(lead), _stated_date(record)
+        if one and other and one != other:
+            return False
+        return not _distinct_towns(lead, record)
+
+
+def _placed(record: dict) -> bool:
+    """A place finer than a country: a country alone may come from a nationality ("US
+    soldiers were killed"), not from where the event happened."""
+    return bool(record["country"]) and (record["geo_precision"] or _PRECISION_UNKNOWN) < 3
+
+
+def _stated_date(record: dict):
+    """The event's date when the text states one; a date that only repeats the publication
+    day may be the engine's default for a sentence that names none."""
+    published = record["published_at"]
+    day = record["event_date"]
+    if day is None or (published is not None and day == published.date()):
+        return None
+    return day
+
+
+def _distinct_towns(one: dict, other: dict) -> bool:
+    towns = [r for r in (one, other) if r["geo_precision"] == 1 and r["geonames_id"]]
+    return len(towns) == 2 and towns[0]["geonames_id"] != towns[1]["geonames_id"]
+
+
+def _specific_act(record: dict) -> str | None:
+    """The act a mention names beyond "force was used" or "people were killed"."""
+    code = record["cameo_code"]
+    if code in GENERIC_CODES:
+        return None
+    # A demonstration and the force used on it are one event ("protest with intervention").
+    return DEMONSTRATION if code.startswith(DEMONSTRATION_CODES) else code
+
+
+def _is_disorder(record: dict) -> bool:
+    return (
+        (record["plover_type"] in _TOLL_TYPES or record["acled_event_type"] == "Battles")
+        and record["acled_event_type"] in DISORDER_TYPES
+        and not record["negated"]
+        and record["date_flag"] in (None, "reported")
+    )
+
+
+def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
+    """The records of one article with each group's shared attributes written into its
+    members; records outside any group come back unchanged."""
+    groups: list[_Group] = []
+    ordered = sorted(records, key=lambda r: (r["sentence_index"], _specific_act(r) is None))
+    for record in ordered:
+        if not _is_disorder(record):
+            continue
+        _home(groups, record).add(record)
+    _attach_tolls(groups, tolls)
+    for group in groups:
+        _settle(group)
+    return list(records)
+
+
+def _home(groups: list[_Group], record: dict) -> _Group:
+    """The group a mention joins: a bare "were killed" joins the act named in its own
+    sentence, else the open group; a new group where neither accepts it."""
+    if _specific_act(record) is None:
+        same = [g for g in groups if g.accepts(record) and _in_sentence(g, record)]
+        if same:
+            return same[-1]
+    if groups and groups[-1].accepts(record):
+        return groups[-1]
+    groups.append(_Group())
+    return groups[-1]
+
+
+def _in_sentence(group: _Group, record: dict) -> bool:
+    return any(m["sentence_index"] == record["sentence_index"] for m in group.members)
+
+
+def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
+    """Each toll sentence goes to the nearest group before it within the window."""
+    for toll in tolls:
+        before = [
+            g
+            for g in groups
+            if g.members[0]["sentence_index"] < toll.sentence_index
+            and toll.sentence_index - g.last_index <= WINDOW_SENTENCES
+        ]
+        if before:
+            before[-1].tolls.append(toll)
+
+
+def _settle(group: _Group) -> None:
+    members = group.members
+    # Cues come from the sentences that name the act; a bare "were killed" that joined the
+    # group may stand in a sentence about something else ("as fighter jets shelled a convoy").
+    telling = [m for m in members if m is members[0] or _specific_act(m)]
+    cues = frozenset().union(
+        *(acled.cues_in(m["sentence_text"] or "") for m in telling),
+        *(t.cues for t in group.tolls),
+    )
+    stated = [_stated(m) for m in members] + list(group.tolls)
+    fatalities = _combined([(t.fatalities, t.additional) for t in stated])
+    injured = _combined([(t.injured, t.additional) for t in stated])
+    kind = _most_specific(telling, cues, bool(fatalities))
+    place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
+    dated = next((m for m in members if _stated_date(m)), None)
+    defining = next(
+        (m for m in telling if m["acled_sub_event_type"] == kind.sub_event_type), members[0]
+    )
+    lead_type = defining["plover_type"]
+    sources = sorted(
+        {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
+    )
+    toll_text = _toll_text(members, group.tolls, fatalities, injured)
+    for member in members:
+        member["acled_event_type"], member["acled_sub_event_type"] = (
+            kind.event_type,
+            kind.sub_event_type,
+        )
+        if member["geo_precision"] is None or member["geo_precision"] > (
+            place["geo_precision"] or 0
+        ):
+            for key in ("location_name", "country", "admin1", "lat", "lon", "geonames_id"):
+                member[key] = place[key]
+            member["geo_precision"] = place["geo_precision"]
+        if dated is not None and not _stated_date(member):
+            for key in ("event_date", "date_precision", "date_flag"):
+                member[key] = dated[key]
+        carries_toll = member["plover_type"] == lead_type
+        member["fatalities"] = fatalities if carries_toll else None
+        member["injured"] = injured if carries_toll else None
+        member["fatalities_text"] = toll_text if carries_toll else None
+    if len(sources) > 1:
+        trace = "+doc:" + ",".join(f"s{i}" for i in sources)
+        for member in members:
+            member["rule"] = member["rule"] + trace
+        # The mention that defines the group leads it: above the group's most confident.
+        top = max(m["confidence"] for m in members)
+        defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
+
+
+def _stated(member: dict) -> Toll:
+    text = member["sentence_text"] or ""
+    return Toll(
+        member["sentence_index"],
+        member["fatalities"],
+        member["injured"],
+        member["fatalities_text"],
+        additional=_adds_victims(text),
+    )
+
+
+def _adds_victims(text: str) -> bool:
+    """ "Two AA fighters were also killed": victims besides those already counted."""
+    return bool(ADDITIONAL.search(text))
+
+
+def _combined(figures: list[tuple[int | None, bool]]) -> int | None:
+    """Later reports of one toll raise it, they do not add to it ("the toll rose to 24"):
+    the highest figure stands, plus the figures of victims stated as additional."""
+    base = [v for v, extra in figures if v is not None and not extra]
+    extra = [v for v, more in figures if v is not None and more]
+    if not base and not extra:
+        return None
+    return (max(base) if base else 0) + sum(extra)
+
+
+def _toll_text(members: list[dict], tolls: list[Toll], fatalities, injured) -> str | None:
+    for m in members:
+        if m["fatalities"] == fatalities and m["injured"] == injured and m["fatalities_text"]:
+            return m["fatalities_text"]
+    texts = [t.text for t in tolls if t.text]
+    texts += [m["fatalities_text"] for m in members if m["fatalities_text"]]
+    return "; ".join(dict.fromkeys(texts)) or None
+
+
+def _most_specific(members: list[dict], cues: frozenset[str], lethal: bool) -> acled.AcledType:
+    """The most specific sub-event type any member supports with the group's cues."""
+    options = []
+    for m in members:
+        if m["acled_sub_event_type"]:
+            options.append(acled.AcledType(m["acled_event_type"], m["acled_sub_event_type"]))
+        options.append(
+            acled.acled_type(
+                m["plover_type"],
+                m["cameo_code"],
+                m["actor_sector"],
+                m["recipient_sector"],
+                cues=cues,
+                lethal=lethal,
+            )
+        )
+    typed = [o for o in options if o.sub_event_type in _RANK]
+    return min(typed, key=lambda o: _RANK[o.sub_event_type])

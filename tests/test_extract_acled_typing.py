@@ -1,0 +1,165 @@
+"""ACLED typing per mention and document-level assembly, as pure functions on coded records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire.extract import acled, assembly
+
+
+@pytest.mark.parametrize(
+    ("plover", "code", "actor", "recipient", "text", "lethal", "sub"),
+    [
+        ("ASSAULT", "190", "REB", None, "They attacked a convoy with rockets.", False,
+         "Shelling/artillery/missile attack"),
+        ("ASSAULT", "190", "REB", None, "A drone fired a missile at the car.", False,
+         "Air/drone strike"),
+        ("ASSAULT", "190", "INS", None, "A suicide attacker hit the gate.", False, "Suicide bomb"),
+        ("ASSAULT", "190", "REB", "CVL", "Gunmen killed five villagers.", True, "Attack"),
+        ("ASSAULT", "190", "REB", "MIL", "Rebels attacked an army post.", True, "Armed clash"),
+        ("ASSAULT", "193", "MIL", None, "Soldiers opened fire on protesters.", True,
+         "Excessive force against protesters"),
+        ("ASSAULT", "175", "COP", "OPP", "Police fired tear gas at the march.", False,
+         "Protest with intervention"),
+        ("ASSAULT", "175", "MIL", None, "Troops used toxic gas on the town.", False,
+         "Chemical weapon"),
+        ("PROTEST", "141", "OPP", None, "Teachers marched to the ministry.", False,
+         "Peaceful protest"),
+        ("PROTEST", "141", "OPP", None, "Police dispersed the marchers.", False,
+         "Protest with intervention"),
+        ("PROTEST", "145", "OPP", None, "A mob burned the station.", False, "Mob violence"),
+        ("ASSAULT", "1712", None, None, "Protesters set fire to the office.", False,
+         "Violent demonstration"),
+        ("ASSAULT", "1821", "CVL", None, "Two men raped a girl.", False, "Sexual violence"),
+        ("ASSAULT", "1823", "CVL", None, "Villagers beat a thief to death.", True,
+         "Mob violence"),
+        ("COERCE", "192", "REB", None, "Rebels seized the town.", False,
+         "Non-state actor overtakes territory"),
+        ("COERCE", "192", "MIL", None, "The army retook the town.", False,
+         "Government regains territory"),
+        ("COERCE", "192", "REB", None, "Rebels entered the town unopposed.", False,
+         "Non-violent transfer of territory"),
+        ("COERCE", "192", "UAF", "CVL", "Gunmen seized 17 missionaries.", False,
+         "Abduction/forced disappearance"),
+        ("COERCE", "173", "COP", "OPP", "Police arrested 40 protesters.", False,
+         "Protest with intervention"),
+        ("COERCE", "173", "COP", "CVL", "Police arrested a smuggler.", False, "Arrests"),
+        ("RETREAT", "0872", "MIL", None, "The army withdrew from the town.", False,
+         "Non-violent transfer of territory"),
+        ("MOBILIZE", "154", "MIL", None, "Troops were deployed to the border.", False,
+         "Change to group/activity"),
+        ("COERCE", "191", "REB", None, "Militants blockaded the town.", False, "Other"),
+    ],
+)  # fmt: skip
+def test_acled_sub_event_follows_codebook(plover, code, actor, recipient, text, lethal, sub):
+    found = acled.acled_type(
+        plover, code, actor, recipient, cues=acled.cues_in(text), lethal=lethal
+    )
+    assert found.sub_event_type == sub
+
+
+def test_acled_leaves_uncoded_types_alone() -> None:
+    assert acled.acled_type("CONSULT", "040", "GOV", "GOV") == acled.NONE
+    assert acled.acled_type(
+        "SUPPORT", "057", "GOV", "REB", override="Agreement"
+    ).sub_event_type == ("Agreement")
+
+
+def test_cues_read_words_and_two_word_phrases() -> None:
+    assert acled.cues_in("A booby-trapped car and tear gas") >= {"explosive", "intervention"}
+    assert acled.cues_in("Villagers gathered") == {"civilian", "mob"}
+
+
+PUBLISHED = dt.datetime(2023, 5, 4, tzinfo=dt.UTC)
+
+
+def _record(index: int, code: str, plover: str = "ASSAULT", **values) -> dict:
+    sub = values.pop("sub", "Armed clash")
+    record = {
+        "sentence_index": index,
+        "sentence_text": values.pop("text", "Fighting erupted."),
+        "plover_type": plover,
+        "cameo_code": code,
+        "acled_event_type": acled.acled_type(plover, code, None, None).event_type or "Battles",
+        "acled_sub_event_type": sub,
+        "actor_sector": None,
+        "recipient_sector": None,
+        "negated": False,
+        "date_flag": "reported",
+        "event_date": PUBLISHED.date(),
+        "date_precision": "day",
+        "published_at": PUBLISHED,
+        "country": "NGA",
+        "geo_precision": 1,
+        "geonames_id": 1,
+        "location_name": "Bama",
+        "admin1": None,
+        "lat": 11.5,
+        "lon": 13.7,
+        "fatalities": None,
+        "injured": None,
+        "fatalities_text": None,
+        "rule": "lexicon:x",
+        "confidence": 0.6,
+    }
+    record.update(values)
+    return record
+
+
+def test_restated_toll_is_not_added_twice() -> None:
+    records = [_record(0, "193", fatalities=20), _record(2, "190", fatalities=24)]
+    tolls = [assembly.Toll(1, 22, None, "22 died")]
+    out = assembly.assemble(records, tolls)
+    assert {r["fatalities"] for r in out} == {24}
+
+
+def test_additional_victims_are_added() -> None:
+    records = [_record(0, "193", fatalities=3)]
+    tolls = [assembly.Toll(1, 2, None, "two more", additional=True)]
+    [lead] = assembly.assemble(records, tolls)
+    assert lead["fatalities"] == 5
+    assert lead["rule"].endswith("+doc:s0,s1")
+
+
+def test_toll_far_after_the_act_stays_out() -> None:
+    far = assembly.WINDOW_SENTENCES + 1
+    [lead] = assembly.assemble([_record(0, "193")], [assembly.Toll(far, 9, None, "9 died")])
+    assert lead["fatalities"] is None
+
+
+def test_distinct_acts_and_places_form_distinct_events() -> None:
+    clash = _record(0, "193")
+    strike = _record(1, "195", sub="Air/drone strike", text="Jets struck a convoy.")
+    elsewhere = _record(2, "193", geonames_id=2, location_name="Gwoza")
+    out = assembly.assemble([clash, strike, elsewhere], [])
+    assert [r["acled_sub_event_type"] for r in out] == [
+        "Armed clash",
+        "Air/drone strike",
+        "Armed clash",
+    ]
+    assert all("+doc" not in r["rule"] for r in out)
+
+
+def test_weapon_named_later_makes_the_attack_specific() -> None:
+    attack = _record(0, "190", sub="Attack", text="Gunmen stormed the market.")
+    grenade = _record(1, "183", sub="Grenade", text="A grenade was thrown into the crowd.")
+    out = assembly.assemble([attack, grenade], [])
+    assert {r["acled_sub_event_type"] for r in out} == {"Grenade"}
+    lead = max(out, key=lambda r: r["confidence"])
+    assert lead["confidence"] == pytest.approx(0.6 + assembly.CONFIDENCE_ASSEMBLED)
+
+
+def test_stated_date_wins_over_the_publication_day() -> None:
+    dated = _record(0, "193", event_date=dt.date(2023, 5, 1))
+    undated = _record(1, "190")
+    out = assembly.assemble([dated, undated], [])
+    assert {r["event_date"] for r in out} == {dt.date(2023, 5, 1)}
+
+
+def test_negated_and_historical_mentions_are_left_alone() -> None:
+    negated = _record(0, "193", negated=True, fatalities=None)
+    old = _record(1, "193", date_flag="historical", fatalities=7)
+    out = assembly.assemble([negated, old], [assembly.Toll(2, 5, None, "5 died")])
+    assert [r["fatalities"] for r in out] == [None, 7]

@@ -1,0 +1,192 @@
+"""Extraction of classes of language the first lexicon missed, on sentences written for eventwire.
+
+One case per rule: the lexicon's new verb classes and ACLED sub-types, event nouns that report
+an event by themselves, the structural fallback, modality of coordinated and denied acts, and
+document-level assembly of type, toll, place and date across sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.extract.engine import Document, Extractor
+
+PUBLISHED = dt.datetime(2022, 3, 18, 9, 0, tzinfo=dt.UTC)  # a Friday
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(Settings())
+
+
+def _extract(extractor: Extractor, text: str) -> list[dict]:
+    return list(extractor.extract([Document(id="d", text=text, published=PUBLISHED)]))
+
+
+def _reported(mentions: list[dict]) -> list[dict]:
+    return [m for m in mentions if not m["negated"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo_root", "sub_event"),
+    [
+        ("The governor imposed a curfew on Jos after the riots.", "17", "Change to group/activity"),
+        ("Authorities lifted the state of emergency in Tigray.", "08", None),
+        ("The foreign minister postponed his visit to Ankara.", "16", None),
+        ("Relief agencies delivered food to displaced families in Mekele.", "07", None),
+        ("Fresh troops arrived in Bunia on Tuesday.", "15", "Change to group/activity"),
+        (
+            "Militiamen set up a checkpoint outside Kalehe.",
+            "15",
+            "Headquarters or base established",
+        ),
+        ("Rebels tightened the blockade of the city of Ta'izz.", "19", None),
+        ("Kinshasa restored diplomatic ties with Kigali.", "05", None),
+        ("Dozens of fighters defected to the army in Ituri.", "15", "Change to group/activity"),
+        ("Gunmen burned down the chief's house in Bawku.", "17", "Looting/property destruction"),
+        ("A gunfight broke out between police and smugglers near Tumaco.", "19", "Armed clash"),
+        (
+            "Unknown attackers set off a bomb near the market in Maiduguri.",
+            "18",
+            "Remote explosive/landmine/IED",
+        ),
+        ("Soldiers intercepted two drones over Donetsk.", "08", "Disrupted weapons use"),
+        ("Police seized three tonnes of cocaine at the port of Guayaquil.", "17", "Other"),
+        (
+            "Rebels withdrew from Rutshuru without a fight.",
+            "08",
+            "Non-violent transfer of territory",
+        ),
+        ("Villagers lynched two suspected thieves in Kasese.", "14", "Mob violence"),
+        ("Soldiers raped three women in Yei.", "18", "Sexual violence"),
+        ("Militants hurled a grenade at a police post in Srinagar.", "18", "Grenade"),
+    ],
+)
+def test_lexicon_covers_the_class(extractor, text, cameo_root, sub_event) -> None:
+    found = {
+        (m["cameo_root"], m["acled_sub_event_type"]) for m in _reported(_extract(extractor, text))
+    }
+    assert (cameo_root, sub_event) in found, found
+
+
+def test_model_lemma_errors_do_not_hide_a_verb(extractor) -> None:
+    # The small model lemmatises "raped" as "rap"; the lexicon also tries the word's stem.
+    [mention] = _reported(_extract(extractor, "Fighters raped a girl in Kindu."))
+    assert mention["cameo_code"] == "1821"
+
+
+def test_event_noun_as_subject_reports_its_event(extractor) -> None:
+    found = _reported(_extract(extractor, "Riots are continuing in Nairobi's Kibera slum."))
+    assert {m["acled_sub_event_type"] for m in found} == {"Violent demonstration"}
+
+
+def test_event_noun_object_of_a_light_verb_reports_its_event(extractor) -> None:
+    found = _reported(_extract(extractor, "Monitors recorded 40 explosions near Horlivka."))
+    assert {m["acled_event_type"] for m in found} == {"Explosions/Remote violence"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister blamed the opposition for the bombing.",
+        "Talks resumed after five days of fighting.",
+        "Officials opposed the deployment of foreign troops.",
+        "The date of March 3 was set for the vote.",
+        "Residents have lived in fear since the massacre.",
+    ],
+)
+def test_event_nouns_talked_about_are_no_events(extractor, text) -> None:
+    violent = [m for m in _reported(_extract(extractor, text)) if m["cameo_root"] >= "14"]
+    assert violent == []
+
+
+def test_event_noun_under_a_promise_is_no_report(extractor) -> None:
+    found = _extract(extractor, "The prime minister promised to announce the liberation of Qaim.")
+    assert all(m["plover_type"] != "ASSAULT" or m["negated"] for m in found)
+
+
+def test_coordinated_verb_shares_the_first_verbs_intent(extractor) -> None:
+    text = "The council voted for a plan that aims to tighten sanctions and impose a blockade."
+    assert not any(m["cameo_code"] == "191" for m in _extract(extractor, text))
+
+
+def test_denied_act_is_negated(extractor) -> None:
+    found = _extract(extractor, "The army denied that it had shelled the village of Kodyma.")
+    assert found and all(m["negated"] for m in found if m["plover_type"] == "ASSAULT")
+
+
+def test_act_in_an_after_clause_of_a_casualty_report_is_coded(extractor) -> None:
+    text = "Two people were injured after police dispersed a protest in Harare."
+    found = _reported(_extract(extractor, text))
+    assert "Protest with intervention" in {m["acled_sub_event_type"] for m in found}
+
+
+def test_gathering_is_a_protest_only_with_demonstrators(extractor) -> None:
+    protest = _extract(extractor, "Hundreds of demonstrators gathered outside parliament in Lima.")
+    summit = _extract(extractor, "Finance ministers gathered in Lima for the summit.")
+    assert {m["plover_type"] for m in protest} == {"PROTEST"}
+    assert "PROTEST" not in {m["plover_type"] for m in summit}
+
+
+def test_armed_forces_visiting_are_deploying(extractor) -> None:
+    [mention] = _extract(extractor, "Burundian soldiers arrived in Uvira on Monday.")
+    assert (mention["plover_type"], mention["cameo_code"]) == ("MOBILIZE", "154")
+
+
+def test_negated_act_carries_no_casualties(extractor) -> None:
+    found = _extract(extractor, "Troops did not attack Avdiivka, where 12 people were killed.")
+    assert all(m["fatalities"] is None for m in found if m["negated"])
+
+
+def test_state_forces_firing_on_a_protest_is_excessive_force(extractor) -> None:
+    text = "Security forces opened fire on protesters in Zahedan. At least 30 people were killed."
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert (lead["acled_sub_event_type"], lead["fatalities"]) == (
+        "Excessive force against protesters",
+        30,
+    )
+
+
+def test_assembly_takes_weapon_toll_and_date_from_other_sentences(extractor) -> None:
+    text = (
+        "Gunmen stormed a livestock market in Gwoza on Monday. A grenade was thrown into the "
+        "crowd. Three people died at the scene. The death toll later rose to 9."
+    )
+    found = _reported(_extract(extractor, text))
+    lead = max(found, key=lambda m: m["confidence"])
+    assert lead["acled_sub_event_type"] == "Grenade"
+    assert lead["fatalities"] == 9
+    assert str(lead["event_date"]) == "2022-03-14"
+    assert "+doc:s0,s1,s2,s3" in lead["rule"]
+
+
+def test_assembly_adds_victims_stated_as_additional(extractor) -> None:
+    text = (
+        "Clashes erupted between the army and the KIA near Laiza on Sunday. Four soldiers were "
+        "killed. Three KIA fighters were also killed."
+    )
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["fatalities"] == 7
+
+
+def test_assembly_keeps_distinct_acts_apart(extractor) -> None:
+    text = (
+        "Fierce clashes broke out between troops and militants in Tal Afar. Earlier that day, "
+        "jets struck a militant convoy near the town, killing many fighters."
+    )
+    subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
+    assert {"Armed clash", "Air/drone strike"} <= subs
+
+
+def test_protest_then_intervention_is_one_protest_with_intervention(extractor) -> None:
+    text = (
+        "About 500 protesters gathered in front of the governor's office in Bukavu on "
+        "Wednesday. Police fired tear gas and arrested 14 of them."
+    )
+    found = _reported(_extract(extractor, text))
+    protest = [m for m in found if m["plover_type"] == "PROTEST"]
+    assert protest and protest[0]["acled_sub_event_type"] == "Protest with intervention"
+    assert str(protest[0]["event_date"]) == "2022-03-16"
