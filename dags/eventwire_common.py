@@ -10,15 +10,22 @@ harvest gets its page budget plus one fetch deadline, every other task ``task_ti
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset, BaseHook, Variable
-from airflow.sdk.exceptions import AirflowNotFoundException, AirflowRuntimeError
+from airflow.sdk.exceptions import (
+    AirflowFailException,
+    AirflowNotFoundException,
+    AirflowRuntimeError,
+)
 from eventwire_alerts import alert_on_failure
 
 from eventwire.config import S3Options, Settings
+from eventwire.errors import PermanentFailure
 from eventwire.interval import Interval
 
 START_DATE = datetime(2017, 11, 1, tzinfo=UTC)
@@ -70,8 +77,48 @@ def _s3_options(fallback: S3Options) -> S3Options:
     )
 
 
+def closed_day(context: dict) -> str:
+    """The UTC day before the run's interval end (``YYYY-MM-DD``): the newest closed day.
+
+    Airflow 3's ``@daily`` is a trigger timetable: the run at midnight gets the new day as its
+    (empty) data interval, so the interval's start is the day still being written.
+    """
+    end = context.get("data_interval_end") or context["dag_run"].run_after
+    return (end.astimezone(UTC).date() - timedelta(days=1)).isoformat()
+
+
+@contextmanager
+def no_retry_for_permanent_failures() -> Iterator[None]:
+    """Fail the task at once, without its retries, when the library says retrying cannot help.
+
+    The message keeps the library's own (the failed expectation, the dead feed), so the
+    failure alert reports the cause; the original exception stays chained for the log.
+    """
+    try:
+        yield
+    except PermanentFailure as error:
+        raise AirflowFailException(f"{type(error).__name__}: {error}") from error
+
+
+def all_results(results: Sequence) -> list:
+    """Every result of a mapped upstream task, fetched as one slice.
+
+    Iterating Airflow's lazy XCom sequence asks for one item after another until the API
+    answers 404, which the Task SDK logs as ``[error] XCom not found`` on every good run.
+    """
+    return list(results[:])
+
+
 def run_interval(context: dict) -> Interval:
-    """The run's data interval; runs without one (manual, asset-triggered) cover 15 minutes."""
+    """The run's data interval; runs without one (manual, asset-triggered) cover 15 minutes.
+
+    An ``interval`` param (``START/END``) names the interval explicitly: ``make run`` codes the
+    2017 demo interval in a run that starts now, so the run's own dates stay true and
+    Airflow's duration charts are not stretched over nine years.
+    """
+    asked = (context.get("params") or {}).get("interval")
+    if asked:
+        return Interval.parse(asked)
     start, end = context.get("data_interval_start"), context.get("data_interval_end")
     if start is None or end is None or end <= start:
         moment = end or start or context.get("logical_date") or context["dag_run"].run_after

@@ -9,6 +9,8 @@ from eventwire_common import (
     DEFAULT_ARGS,
     EVENTS_ASSET,
     START_DATE,
+    all_results,
+    no_retry_for_permanent_failures,
     pipeline_settings,
 )
 
@@ -18,6 +20,7 @@ from eventwire_common import (
     schedule=[ARTICLES_ASSET],
     start_date=START_DATE,
     catchup=False,
+    is_paused_upon_creation=False,  # follows ingest by itself: unpausing ingest is enough
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["eventwire", "events", "quality"],
@@ -68,7 +71,8 @@ def eventwire_events():
         from eventwire.tasks import publish_events
 
         context = get_current_context()
-        summary = publish_events(extracted, pipeline_settings(), context["run_id"])
+        with no_retry_for_permanent_failures():
+            summary = publish_events(all_results(extracted), pipeline_settings(), context["run_id"])
         context["outlet_events"][EVENTS_ASSET].extra = {
             key: summary[key] for key in ("intervals", "mentions", "events_written", "quarantined")
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
 
 from eventwire_common import (
     ARTICLES_ASSET,
@@ -11,6 +11,8 @@ from eventwire_common import (
     HARVEST_TIMEOUT,
     INGEST_EVERY,
     START_DATE,
+    all_results,
+    no_retry_for_permanent_failures,
     pipeline_settings,
     run_interval,
 )
@@ -21,9 +23,17 @@ from eventwire_common import (
     schedule=CronDataIntervalTimetable(INGEST_EVERY, timezone="UTC"),
     start_date=START_DATE,
     catchup=False,
+    is_paused_upon_creation=True,  # the one action that starts the pipeline: unpause ingest
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["eventwire", "ingest"],
+    params={
+        "interval": Param(
+            None,
+            type=["null", "string"],
+            description="Ingest this interval (START/END, ISO-8601) instead of the run's own",
+        )
+    },
 )
 def eventwire_ingest():
     """
@@ -36,9 +46,13 @@ def eventwire_ingest():
     * `articles/dt=YYYY-MM-DD/part-HHMM-HHMM.parquet` for the run's data interval,
     * `quarantine/dt=…/stage=…/` for every feed, page or entry that was rejected, with its reason,
 
-    and updates the `eventwire_articles` Asset, which schedules `eventwire_events`.
+    and updates the `eventwire_articles` Asset, which schedules `eventwire_events`. Then
+    `check_feed_health` fails (and alerts) when a feed has failed
+    `EVENTWIRE_FEED_FAILURE_ALERT_RUNS` polls in a row (3 by default), after the articles
+    are published, so the events DAG still runs.
 
-    **Re-run**: clearing a run re-writes exactly that interval's files (idempotent).
+    **Re-run**: clearing a run re-writes exactly that interval's files (idempotent); a manual
+    run with the `interval` param (`START/END`) ingests that interval instead of its own.
     """
 
     @task
@@ -65,15 +79,26 @@ def eventwire_ingest():
         from eventwire.tasks import publish_articles
 
         context = get_current_context()
-        summary = publish_articles(
-            harvests, pipeline_settings(), str(run_interval(context)), context["run_id"]
-        )
+        with no_retry_for_permanent_failures():
+            summary = publish_articles(
+                all_results(harvests),
+                pipeline_settings(),
+                str(run_interval(context)),
+                context["run_id"],
+            )
         context["outlet_events"][ARTICLES_ASSET].extra = {
             key: summary[key] for key in ("interval", "feeds", "articles", "quarantined")
         }
         return summary
 
-    publish_articles(harvest_feed.expand(feed=list_feeds()))
+    @task
+    def check_feed_health() -> dict:
+        from eventwire.tasks import check_feed_health
+
+        with no_retry_for_permanent_failures():
+            return check_feed_health(pipeline_settings())
+
+    publish_articles(harvest_feed.expand(feed=list_feeds())) >> check_feed_health()
 
 
 eventwire_ingest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from eventwire_common import DEFAULT_ARGS, START_DATE, pipeline_settings
+from eventwire_common import DEFAULT_ARGS, START_DATE, closed_day, pipeline_settings
 
 
 @dag(
@@ -12,6 +12,7 @@ from eventwire_common import DEFAULT_ARGS, START_DATE, pipeline_settings
     schedule="@daily",
     start_date=START_DATE,
     catchup=False,
+    is_paused_upon_creation=False,  # unattended and idempotent: nothing to switch on
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["eventwire", "maintenance"],
@@ -23,9 +24,13 @@ def eventwire_maintenance():
 
     * compacts the closed day's many small interval files of `articles/`, `mentions/` and
       `events/` into a few large files sorted by `event_date` and `country`; the new files
-      appear atomically before the small ones are removed, and compacting twice changes nothing;
+      appear atomically before the small ones are removed, and compacting twice changes nothing.
+      The closed day is the UTC day before the run's `data_interval_end`: Airflow 3's `@daily`
+      gives the midnight run the new day as its interval, a manual run the moment it started;
     * deletes `quarantine/` partitions older than the retention
-      (`EVENTWIRE_QUARANTINE_RETENTION_DAYS`, 90 days by default).
+      (`EVENTWIRE_QUARANTINE_RETENTION_DAYS`, 90 days by default), counted back from the
+      newest day the data root holds when that is older than the run (the bundled demo's
+      2017 data keeps its quarantine until newer data arrives).
 
     **Re-run**: safe at any time; it is idempotent.
     """
@@ -34,8 +39,7 @@ def eventwire_maintenance():
     def compact_closed_day() -> dict:
         from eventwire.tasks import compact_closed_day
 
-        day = get_current_context()["data_interval_start"].strftime("%Y-%m-%d")
-        return compact_closed_day(pipeline_settings(), day)
+        return compact_closed_day(pipeline_settings(), closed_day(get_current_context()))
 
     @task
     def enforce_quarantine_retention() -> dict:

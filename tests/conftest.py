@@ -12,6 +12,9 @@ from eventwire.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+# The suite's own copy of the bundled registry: a user's feeds in include/feeds.yaml must not
+# change what the tests fetch (issue 14).
+TEST_FEEDS = REPO_ROOT / "tests" / "data" / "feeds.yaml"
 
 # Airflow reads its home when first imported: give the whole session a throw-away one so no
 # test touches ~/airflow or the repo's .airflow, and no example DAGs are loaded.
@@ -19,6 +22,7 @@ os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="eventwire-airflow-home-")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO_ROOT / "plugins")
+os.environ["EVENTWIRE_FEEDS_FILE"] = str(TEST_FEEDS)
 
 
 @pytest.fixture(scope="session")
@@ -32,4 +36,4 @@ def shared_dir() -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Embedded-default settings with a fresh local data root."""
-    return Settings(data_root=str(tmp_path / "data"))
+    return Settings(data_root=str(tmp_path / "data"), feeds_file=TEST_FEEDS)

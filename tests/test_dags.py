@@ -48,6 +48,21 @@ def test_ingest_maps_per_feed_and_feeds_the_events_dag(dagbag):
     assert "eventwire_articles" in str(events.timetable.asset_condition)
 
 
+def test_only_ingest_starts_paused(dagbag):
+    """Unpausing ingest is the one action that starts the pipeline: its followers are live."""
+    paused = {dag_id: dagbag.dags[dag_id].is_paused_upon_creation for dag_id in EXPECTED_DAGS}
+    assert paused == {
+        "eventwire_ingest": True,
+        "eventwire_events": False,
+        "eventwire_maintenance": False,
+    }
+
+
+def test_feed_health_is_checked_after_the_articles_are_published(dagbag):
+    ingest = dagbag.dags["eventwire_ingest"]
+    assert ingest.get_task("check_feed_health").upstream_task_ids == {"publish_articles"}
+
+
 @pytest.mark.parametrize("dag_file", sorted(path.name for path in DAGS_DIR.glob("eventwire_*.py")))
 def test_dag_files_import_no_heavy_library(dag_file, tmp_path):
     """Parsing a DAG file must not pull in GX, spaCy or DuckDB (seconds each, every parse)."""

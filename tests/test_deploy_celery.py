@@ -298,7 +298,7 @@ def cluster_run(services: Services, tmp_path_factory) -> ClusterRun:
                 "AIRFLOW_ADMIN_PASSWORD": admin_password,
                 "EVENTWIRE_FETCH_POOL_SLOTS": FETCH_POOL_SLOTS,
                 "EVENTWIRE_DATA_ROOT": str(data_root),
-                "EVENTWIRE_FEEDS_FILE": str(REPO_ROOT / "include" / "feeds.yaml"),
+                "EVENTWIRE_FEEDS_FILE": str(REPO_ROOT / "tests" / "data" / "feeds.yaml"),
             },
             timeout=left(),
         )

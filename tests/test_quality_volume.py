@@ -36,3 +36,18 @@ def test_lower_bound_never_negative(fraction):
     band = volume_band([10, 10, 10], band=fraction, min_history=1)
     assert band.min_rows == max(0, round(10 * (1 - fraction)))
     assert band.max_rows == round(10 * (1 + fraction))
+
+
+def test_quiet_runs_are_no_history():
+    """Three empty intervals gave a median of 0 and a band of 0-0 that failed the first real
+    run (issue 14): empty runs are not counted, so there is no verdict yet."""
+    assert volume_band([0, 0, 0], band=0.5, min_history=3) is None
+    assert volume_band([0, 12, 0, 9, 0], band=0.5, min_history=3) is None
+    band = volume_band([0, 12, 0, 9, 0, 10, 0, 0], band=0.5, min_history=3)
+    assert (band.median, band.min_rows, band.max_rows) == (10, 5, 15)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.5])
+def test_band_is_never_zero_to_zero(fraction):
+    band = volume_band([1, 0, 1, 0, 1], band=fraction, min_history=3)
+    assert band.max_rows >= 1

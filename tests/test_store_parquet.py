@@ -140,6 +140,18 @@ def test_retention_drops_only_old_quarantine_days(root):
     assert parquet.read_dataset(root, "mentions").num_rows == 3
 
 
+def test_retention_counts_age_on_the_data_clock_not_the_wall_clock(root):
+    """The bundled 2017 demo keeps its quarantine when maintenance runs years later; the
+    same quarantine ages out once newer data is ingested."""
+    demo = run()
+    parquet.write_interval(root, "quarantine", [_quarantine("q1", "fetch", demo)], demo)
+    assert retention.enforce_retention(root, 90, "2026-12-02") == []
+    live = run(day=date(2026, 12, 1))
+    parquet.write_interval(root, "articles", [], live)
+    parquet.write_interval(root, "quarantine", [_quarantine("q2", "fetch", live)], live)
+    assert retention.enforce_retention(root, 90, "2026-12-02") == ["2017-11-02"]
+
+
 def test_manifests_round_trip_in_interval_order(root):
     later, earlier = run(minute=15), run()
     manifest.write_manifest(root, "events", later, {"mentions": 2, "files": ["x"]})

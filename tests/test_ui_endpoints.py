@@ -21,9 +21,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from eventwire.fs import DataRoot
 from eventwire.interval import Interval
 from eventwire.quality.suites import checks
 from eventwire.schema import PARTITIONS, PLOVER_TYPES, SCHEMA_VERSION, SCHEMAS
+from eventwire.store.feed_health import feed_record
+from eventwire.store.manifest import write_manifest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "plugins"))
@@ -188,6 +191,12 @@ def write_fixture_root(root: Path) -> Path:
             for n in range(4)
         ]
         write_dataset(root, "quality", rows, run.file_name, dt=run.dt)
+    for run, xinhua_error in ((RUN_1, None), (RUN_2, "timeout: no answer within 30 s")):
+        health = {
+            feed: feed_record({"entries": 10}, xinhua_error if feed == "Xinhua" else None, n)
+            for feed, n in ARTICLES[run].items()
+        }
+        write_manifest(DataRoot(str(root)), "ingest", run, {"feed_health": health})
     docs = root / "quality" / "docs"
     docs.mkdir(parents=True)
     (docs / "index.html").write_bytes(DATA_DOCS_HTML)
@@ -306,6 +315,19 @@ def test_volumes_per_run_by_feed_and_type(client):
         for run, per_type in MENTIONS.items()
         for kind, count in per_type.items()
     }
+
+
+def test_feed_health_per_feed(client):
+    """Xinhua failed its latest poll (after kept articles both runs): one failure in a row."""
+    feeds = {item["feed"]: item for item in client.get("/api/feeds").json()["feeds"]}
+    assert feeds["Rudaw"] == {
+        "feed": "Rudaw", "polls": 2, "last_success": RUN_2.end.isoformat(), "last_error": None,
+        "last_error_at": None, "entries": 10, "articles_kept": 5, "consecutive_failures": 0,
+    }  # fmt: skip
+    assert feeds["Xinhua"]["last_success"] == RUN_1.end.isoformat()
+    assert feeds["Xinhua"]["last_error"] == "timeout: no answer within 30 s"
+    assert feeds["Xinhua"]["last_error_at"] == RUN_2.end.isoformat()
+    assert feeds["Xinhua"]["consecutive_failures"] == 1
 
 
 def test_quality_trend_and_failures(client):
@@ -476,6 +498,7 @@ def test_new_data_root_answers_with_empty_panels(tmp_path):
     assert client.get("/api/events").json()["events"] == []
     assert client.get("/api/events").json()["total"] == 0
     assert client.get("/api/filters").json()["countries"] == []
+    assert client.get("/api/feeds").json() == {"feeds": []}
     assert client.get("/datadocs/").status_code == 404
 
 

@@ -77,6 +77,9 @@ class Settings:
     quarantine_retention_days: int = 90
     volume_band: float = 0.5
     volume_min_history: int = 3
+    # Failed polls in a row before a feed raises the alert: three 15-minute polls ride out a
+    # publisher's brief outage but not an hour of silence.
+    feed_failure_alert_runs: int = 3
     fetch_deadline_seconds: float = FETCH_DEADLINE_SECONDS
     feed_max_bytes: int = FEED_MAX_BYTES
     page_max_bytes: int = PAGE_MAX_BYTES
@@ -121,6 +124,12 @@ class Settings:
                 env.get("EVENTWIRE_QUARANTINE_RETENTION_DAYS", base.quarantine_retention_days)
             ),
             volume_band=float(env.get("EVENTWIRE_VOLUME_BAND", base.volume_band)),
+            volume_min_history=int(
+                env.get("EVENTWIRE_VOLUME_MIN_HISTORY", base.volume_min_history)
+            ),
+            feed_failure_alert_runs=int(
+                env.get("EVENTWIRE_FEED_FAILURE_ALERT_RUNS", base.feed_failure_alert_runs)
+            ),
             **_ingest_limits(env, base),
         )
 

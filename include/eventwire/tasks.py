@@ -11,6 +11,7 @@ what its first attempt read (``store.staging``). Nothing here imports Airflow.
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -34,6 +35,9 @@ EVENTS_PART = "events"  # suffix of the quarantine/quality files the events DAG 
 # Data Docs show the latest runs (two days of the 15-minute schedule): rebuilding the site
 # from the whole history would grow every run's cost without bound.
 DATA_DOCS_RUNS = 192
+# GX logs every store and site operation at INFO: 214 of 240 lines of a failed task's log, the
+# failure buried among them. Its warnings and errors still reach the task log.
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
 _VERSIONED = {"schema_version": schema.SCHEMA_VERSION}  # staged mentions carry the version
 # A quarantined document's payload: its fields and the start of its text, enough to find and
 # read it; the same bound as ingest's raw payloads (64 KiB).
@@ -75,7 +79,25 @@ def harvest_feed(feed: dict, settings: Settings, interval: str, run_id: str) -> 
             root, "ingest", window, run_id, f"{feed['name']}.quarantine", harvest_result.quarantine
         ),
     }
-    return {"feed": feed["name"], "counts": dict(harvest_result.counts), "staged": staged}
+    return {
+        "feed": feed["name"],
+        "counts": dict(harvest_result.counts),
+        "error": _feed_error(harvest_result.quarantine),
+        "staged": staged,
+    }
+
+
+def _feed_error(quarantine: list[dict]) -> str | None:
+    """Why the feed itself could not be read (``None``: read, unchanged or not due); a bad
+    entry in a feed that was read is the entry's problem, not the feed's."""
+    return next(
+        (
+            row["reason"]
+            for row in quarantine
+            if row["stage"] == "feed" and not row["reason"].startswith("bad_entry")
+        ),
+        None,
+    )
 
 
 def publish_articles(
@@ -84,6 +106,8 @@ def publish_articles(
     """Deduplicate the staged candidates and write ``articles/`` and ``quarantine/`` atomically."""
     from eventwire.ingest.pipeline import deduplicate
     from eventwire.quality.gate import validate
+    from eventwire.store.feed_health import MANIFEST_KEY as FEED_HEALTH_KEY
+    from eventwire.store.feed_health import feed_record
     from eventwire.store.manifest import articles_digest, write_manifest
     from eventwire.store.parquet import write_interval
 
@@ -114,6 +138,7 @@ def publish_articles(
     for item in harvests:
         counts.update(item["counts"])
     counts.update(outcome.counts)
+    kept = Counter(gate.valid.column("source_name").to_pylist())
     summary = {
         "interval": interval,
         "feeds": len(harvests),
@@ -125,11 +150,31 @@ def publish_articles(
         "validation": not gate.critical_failures,
         "files": files,
         "articles_digest": articles_digest(gate.valid),
+        FEED_HEALTH_KEY: {
+            item["feed"]: feed_record(item["counts"], item.get("error"), kept[item["feed"]])
+            for item in harvests
+        },
     }
     write_manifest(root, "ingest", window, summary)
     gate.raise_for_critical()
     staging.clear(root, "ingest", window, run_id)
     return summary
+
+
+def check_feed_health(settings: Settings) -> dict:
+    """Per-feed health over every ingest run on record; raises ``FeedsFailing`` when a feed
+    has just failed ``feed_failure_alert_runs`` polls in a row (the DAG alerts on it)."""
+    from eventwire.store.feed_health import feed_health, raise_for_failing_feeds
+    from eventwire.store.manifest import read_manifests
+
+    health = feed_health(read_manifests(data_root(settings), "ingest"))
+    raise_for_failing_feeds(health, settings.feed_failure_alert_runs)
+    return {
+        "feeds": len(health),
+        "failing": {
+            item.feed: item.consecutive_failures for item in health if item.consecutive_failures
+        },
+    }
 
 
 def pending_batches(

@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 from eventwire.config import S3Options, Settings
 from eventwire.fs import DataRoot
 from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
+from eventwire.store.feed_health import feed_health
+from eventwire.store.manifest import read_manifests
 from eventwire.store.palette import TYPE_COLOURS
 from eventwire_ui import datadocs, queries, runs, worldmap_svg
 
@@ -193,6 +195,14 @@ def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
             media_type="application/json",
             headers={"Cache-Control": "max-age=86400"},
         )
+
+    @router.get("/feeds")
+    def feeds() -> dict:
+        """Per-feed health from the ingest manifests (no DuckDB: small JSON files)."""
+        data_root = root()
+        return {
+            "feeds": [item.as_dict() for item in feed_health(read_manifests(data_root, "ingest"))]
+        }
 
     @router.get("/filters")
     def filters() -> dict:

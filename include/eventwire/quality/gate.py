@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from eventwire import schema
 from eventwire.config import Settings
+from eventwire.errors import PermanentFailure
 from eventwire.interval import Interval
 from eventwire.quality.frame import ROW_INDEX, to_frame
 from eventwire.quality.suites import HELPERS, KEYS, Check, checks, helper_columns
@@ -33,8 +34,10 @@ REASON_SEPARATOR = "; "
 _DATA_SOURCE = "eventwire"
 
 
-class QualityGateFailed(Exception):
-    """A critical batch-level expectation failed; carries the whole gate result."""
+class QualityGateFailed(PermanentFailure):
+    """A critical batch-level expectation failed; carries the whole gate result.
+
+    The verdict is on data already written, so a retry would only reach it again."""
 
     def __init__(self, result: GateResult) -> None:
         self.result = result
@@ -82,7 +85,12 @@ def validate(
     settings: Settings,
 ) -> GateResult:
     """Run ``dataset``'s suite over ``table``; ``previous_row_counts`` feed the volume check."""
-    band = volume_band(previous_row_counts, settings.volume_band, settings.volume_min_history)
+    # An empty batch is a quiet interval, not a volume anomaly (see quality/volume.py).
+    band = (
+        volume_band(previous_row_counts, settings.volume_band, settings.volume_min_history)
+        if table.num_rows
+        else None
+    )
     suite = checks(dataset, band)
     outcomes = _run_suite(dataset, suite, table, run_id)
 

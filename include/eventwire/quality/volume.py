@@ -4,6 +4,14 @@ A run far off its trailing median (a feed that went silent, an extractor that su
 everything) is a batch-level anomaly no row check can see. The median rather than the mean keeps
 one earlier anomaly from dragging the band; the trailing window keeps it following the news
 cycle rather than the whole history.
+
+Cold start and quiet intervals: only *non-empty* earlier runs count. A 15-minute interval in
+which no feed published anything is normal, not a data point about volume: three quiet runs
+once gave a median of 0, a band of 0–0, and failed the first run that brought 12 articles.
+So there is no verdict until ``min_history`` non-empty runs exist, the median of non-empty
+runs is at least 1 (the band can never be 0–0), and an empty run itself gets no verdict
+(``gate.validate`` skips the check for it: a feed gone dark is a per-feed health matter,
+see ``store/feed_health.py``).
 """
 
 from __future__ import annotations
@@ -30,12 +38,12 @@ class VolumeBand:
 def volume_band(
     previous_row_counts: Sequence[int], band: float, min_history: int
 ) -> VolumeBand | None:
-    """``median * (1 - band) .. median * (1 + band)`` of the trailing runs.
+    """``median * (1 - band) .. median * (1 + band)`` of the trailing non-empty runs.
 
-    None while fewer than ``min_history`` earlier runs exist: a band drawn from one or two runs
-    would fail a pipeline that is only warming up.
+    None while fewer than ``min_history`` non-empty earlier runs exist: a band drawn from one
+    or two runs would fail a pipeline that is only warming up.
     """
-    trailing = list(previous_row_counts)[-TRAILING_RUNS:]
+    trailing = [count for count in previous_row_counts if count > 0][-TRAILING_RUNS:]
     if len(trailing) < max(min_history, 1):
         return None
     median = statistics.median(trailing)

@@ -224,6 +224,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 def summarise(root: DataRoot) -> str:
     """The make-run summary: manifests for what runs did, datasets for what is there now."""
+    from eventwire.store.feed_health import feed_health
     from eventwire.store.manifest import read_manifests
     from eventwire.store.views import connect
 
@@ -263,12 +264,42 @@ def summarise(root: DataRoot) -> str:
         "events by PLOVER type: " + (", ".join(f"{name} {n}" for name, n in by_type) or "none"),
         "rows quarantined by stage: "
         + (", ".join(f"{name} {n}" for name, n in by_stage) or "none"),
+        "feed health:",
+        *_feed_lines(feed_health(ingest)),
         "validation (latest run per suite):",
         *_validation_lines(latest_checks),
-        "Parquet files written by the latest runs:",
-        *[f"  {path}" for item in (ingest[-1:] + events[-1:]) for path in item.get("files", [])],
+        "Parquet files written by the latest runs (those still there):",
+        *[f"  {path}" for path in _existing(root, ingest[-1:] + events[-1:])],
     ]
     return "\n".join(lines)
+
+
+def _feed_lines(health: list) -> list[str]:
+    """One line per feed: ok or its failure streak, the last success and the last error."""
+    lines = []
+    for item in health:
+        state = (
+            f"FAILING ({item.consecutive_failures} polls in a row)"
+            if item.consecutive_failures
+            else "ok"
+        )
+        line = (
+            f"  {item.feed}: {state}, last success {item.last_success or 'never'}, "
+            f"{item.entries} entries, {item.articles_kept} articles kept"
+        )
+        if item.last_error:
+            line += f"; last error at {item.last_error_at}: {item.last_error}"
+        lines.append(line)
+    return lines or ["  no ingest runs yet"]
+
+
+def _existing(root: DataRoot, manifests: list[dict]) -> list[str]:
+    """The files the manifests name that still exist: compaction and quarantine retention
+    remove interval files after the manifest that listed them was written."""
+    paths = [path for item in manifests for path in item.get("files", [])]
+    if paths:
+        root.fs.invalidate_cache(root.path())
+    return [path for path in paths if root.fs.exists(path)]
 
 
 def _validation_lines(checks: list[tuple]) -> list[str]:

@@ -162,6 +162,26 @@ async function loadRuns() {
   }
 }
 
+// One row per feed; a feed whose latest polls failed is flagged (data-failing) in red.
+async function loadFeeds() {
+  const body = document.querySelector("#feeds-table tbody");
+  try {
+    const { feeds } = await getJson("api/feeds");
+    body.replaceChildren(...feeds.map((feed) => el("tr",
+      { "data-feed": feed.feed, "data-failing": feed.consecutive_failures > 0 ? "yes" : null },
+      el("td", {}, feed.feed),
+      el("td", {}, fmtTime(feed.last_success) || "never"),
+      el("td", { class: "num" }, fmtNumber(feed.consecutive_failures)),
+      el("td", {}, feed.last_error ? `${fmtTime(feed.last_error_at)} ${feed.last_error}` : ""),
+      el("td", { class: "num" }, fmtNumber(feed.entries)),
+      el("td", { class: "num" }, fmtNumber(feed.articles_kept)),
+      el("td", { class: "num" }, fmtNumber(feed.polls)))));
+    if (!feeds.length) body.replaceChildren(el("tr", {}, el("td", { class: "empty" }, "no ingest runs yet")));
+  } catch (error) {
+    showError(body, error);
+  }
+}
+
 async function loadQuality() {
   const chart = document.getElementById("quality-chart");
   try {
@@ -382,6 +402,7 @@ eventFilter.addEventListener("submit", (event) => {
 });
 eventFilter.reported_only.addEventListener("change", applyFilter);
 loadRuns();
+loadFeeds();
 loadVolumes();
 loadQuality();
 loadQuarantine();
