@@ -530,6 +530,84 @@ QUALITY = pa.schema(
     ]
 )
 
+_COUNTS_JSON = 'JSON object of type to count, e.g. `{"ASSAULT": 12}`'
+
+RECODES = pa.schema(
+    [
+        _VERSION,
+        _field(
+            "run_id",
+            pa.string(),
+            "Recode run that wrote the row (Airflow run id, or `recode__<start>` from the CLI).",
+            nullable=False,
+        ),
+        _field(
+            "extractor_version",
+            pa.string(),
+            "Version of the engine the day was re-coded with.",
+            nullable=False,
+        ),
+        _field(
+            "versions_before",
+            pa.string(),
+            "Comma-separated `extractor_version`s of the day's mentions before the recode.",
+        ),
+        _field("articles", pa.int32(), "Stored articles of the day that were coded again."),
+        _field("mentions_before", pa.int32(), "Mentions of the day before the recode."),
+        _field("mentions_after", pa.int32(), "Mentions of the day after the recode."),
+        _field(
+            "events_before",
+            pa.int32(),
+            "Events that had a mention on the day, before the recode.",
+            derived="Distinct `event_id` of the day's mentions.",
+        ),
+        _field("events_after", pa.int32(), "Events that have a mention on the day afterwards."),
+        _field(
+            "plover_before",
+            pa.string(),
+            "`events_before` by `plover_type`.",
+            values=_COUNTS_JSON,
+        ),
+        _field(
+            "plover_after", pa.string(), "`events_after` by `plover_type`.", values=_COUNTS_JSON
+        ),
+        _field(
+            "acled_before",
+            pa.string(),
+            "`events_before` by `acled_event_type` (events ACLED would not code left out).",
+            values=_COUNTS_JSON,
+        ),
+        _field(
+            "acled_after", pa.string(), "`events_after` by `acled_event_type`.", values=_COUNTS_JSON
+        ),
+        _field(
+            "fatalities_before",
+            pa.int64(),
+            "Sum of `fatalities` over `events_before` (null figures count as 0).",
+        ),
+        _field("fatalities_after", pa.int64(), "Sum of `fatalities` over `events_after`."),
+        _field(
+            "ids_kept",
+            pa.int32(),
+            "Events of the day that kept their `event_id` (still the same event).",
+        ),
+        _field("ids_new", pa.int32(), "Events the recode found that had no id before."),
+        _field(
+            "ids_deleted",
+            pa.int32(),
+            "Events that no longer exist; listed in `deletions` with the reason `recoded`.",
+        ),
+        _field(
+            "changes",
+            pa.string(),
+            "What changed, one entry per event kept with another type, place or fatalities, "
+            "and per deleted event with its last version.",
+            values="JSON list of `{event_id, change, before, after}`; `change` is `changed` or "
+            "`deleted`",
+        ),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "mentions": MENTIONS,
@@ -537,6 +615,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "deletions": DELETIONS,
     "quarantine": QUARANTINE,
     "quality": QUALITY,
+    "recodes": RECODES,
 }
 
 PARTITIONS: dict[str, tuple[str, ...]] = {
@@ -546,6 +625,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "deletions": ("dt",),
     "quarantine": ("dt", "stage"),
     "quality": ("dt",),
+    "recodes": ("dt",),
 }
 
 # Partition columns live in the hive path, not in the files; documented like the others.

@@ -334,11 +334,14 @@ def _not_coded_row(note: NotCoded, article: dict, run_id: str, window: Interval)
     }
 
 
-def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -> dict:
+def publish_events(
+    extracted: Iterable[dict], settings: Settings, run_id: str, deletion_reason: str | None = None
+) -> dict:
     """Validate staged mentions, merge them into events and write every dataset of the run.
 
     The quality gate's critical failures are raised only after the quarantine, results and
-    Data Docs are written, so a failed run still explains itself.
+    Data Docs are written, so a failed run still explains itself. ``deletion_reason`` is what
+    ``deletions/`` says of events this run removes (``MergePlan.commit``).
     """
     from eventwire.quality.gate import validate
     from eventwire.store.manifest import write_manifest
@@ -373,7 +376,7 @@ def publish_events(extracted: Iterable[dict], settings: Settings, run_id: str) -
         rejected = frozenset(plan.rows_by_id) - frozenset(
             event_gate.valid.column("event_id").to_pylist()
         )
-        merged = plan.commit(rejected)
+        merged = plan.commit(rejected, deletion_reason)
         quarantine = (
             not_coded
             + mention_gate.quarantined

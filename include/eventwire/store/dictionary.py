@@ -27,6 +27,7 @@ ROW_MEANING = {
     "deletions": "event that was removed, and why",
     "quarantine": "rejected feed entry, article or record, with its reason and raw payload",
     "quality": "Great Expectations check of one suite in one run",
+    "recodes": "day re-coded by one recode run: what changed, in numbers",
 }
 HEADER = f"""# eventwire data dictionary
 

@@ -90,14 +90,20 @@ class MergePlan:
         rows = [self.rows_by_id[event_id] for event_id in sorted(self.rows_by_id)]
         return pa.Table.from_pylist(rows, schema=schema.EVENTS)
 
-    def commit(self, rejected: frozenset[str] = frozenset()) -> MergeResult:
-        """Write every planned event except ``rejected`` ones; drop their mentions."""
+    def commit(
+        self, rejected: frozenset[str] = frozenset(), reason: str | None = None
+    ) -> MergeResult:
+        """Write every planned event except ``rejected`` ones; drop their mentions.
+
+        ``reason`` is what ``deletions/`` says of the events this merge removes (a recode
+        says ``recoded``); by default, that the interval was re-run.
+        """
         rows_by_id = {eid: row for eid, row in self.rows_by_id.items() if eid not in rejected}
         store = _EventFiles(self.root, self.interval)
         written = store.apply(rows_by_id, self.gone)
         files = store.flush()
         deletion_files, deletion_count = _record_deletions(
-            self.root, self.interval, self.gone, set(rows_by_id)
+            self.root, self.interval, self.gone, set(rows_by_id), reason
         )
         dropped = pc.is_in(
             self.mentions.column("event_id"), pa.array(sorted(rejected), pa.string())
@@ -351,11 +357,11 @@ def _same_event(old: dict, new: dict) -> bool:
 
 
 def _record_deletions(
-    root: DataRoot, interval: Interval, gone: list[str], alive: set[str]
+    root: DataRoot, interval: Interval, gone: list[str], alive: set[str], reason: str | None
 ) -> tuple[list[str], int]:
     """Keep this interval's deletion list and take revived ids off every other one."""
     deleted_at = interval.end
-    reason = f"no mentions left after re-running {interval}"
+    reason = reason or f"no mentions left after re-running {interval}"
     files: list[str] = []
     own: list[dict] = []
     for path in parquet.list_files(root, "deletions"):

@@ -49,6 +49,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "deletions": ("event_id", "deleted_at"),
     "quarantine": ("record_id", "reason", "url", "run_id", "payload"),
     "quality": ("run_id", "suite", "expectation"),
+    "recodes": ("run_id",),
 }
 # The column every row of a run carries with the interval's end (the library's only clock):
 # how a re-run finds its own rows inside a compacted file.

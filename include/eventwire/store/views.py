@@ -1,5 +1,5 @@
 """DuckDB views over the data root: ``articles``, ``mentions``, ``events``, ``quarantine``,
-``quality`` and ``deletions``.
+``quality``, ``deletions`` and ``recodes``.
 
 Each view reads the explicit list of visible files (``parquet.list_files``) rather than a glob,
 so temporary files and files hidden by a compaction marker never reach a query, and the view is
@@ -27,7 +27,7 @@ from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.store import parquet
 
-VIEWS = ("articles", "mentions", "events", "quarantine", "quality", "deletions")
+VIEWS = ("articles", "mentions", "events", "quarantine", "quality", "deletions", "recodes")
 log = logging.getLogger(__name__)
 _HIVE_TYPES = {"dt": "DATE", "stage": "VARCHAR"}
 _SQL_TYPES = {
