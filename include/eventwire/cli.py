@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "eventwire.ingest.commands",
     "eventwire.extract.commands",
     "eventwire.store.commands",
+    "eventwire.recode.commands",
 )
 
 
