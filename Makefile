@@ -45,6 +45,8 @@ airflow-init: env
 		|| { tail -n 40 .airflow/db-migrate.log; exit 1; }
 	@$(AIRFLOW_ENV) $(RUN) airflow pools set eventwire_fetch 4 "concurrent feed fetches" \
 		> /dev/null
+	@$(AIRFLOW_ENV) $(RUN) airflow pools set eventwire_publish 1 "one merge into events at a time" \
+		> /dev/null
 
 run: airflow-init
 	@echo "Running eventwire_ingest for $(RUN_INTERVAL) (log: .airflow/run.log)"

@@ -8,6 +8,7 @@ from eventwire_common import (
     ARTICLES_ASSET,
     DEFAULT_ARGS,
     EVENTS_ASSET,
+    PUBLISH_POOL,
     START_DATE,
     all_results,
     no_retry_for_permanent_failures,
@@ -66,7 +67,7 @@ def eventwire_events():
 
         return extract_batch(batch, pipeline_settings(), get_current_context()["run_id"])
 
-    @task(outlets=[EVENTS_ASSET])
+    @task(outlets=[EVENTS_ASSET], pool=PUBLISH_POOL)  # one merge at a time (eventwire_common)
     def publish_events(extracted: list[dict]) -> dict:
         from eventwire.tasks import publish_events
 

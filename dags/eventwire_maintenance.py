@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from eventwire_common import DEFAULT_ARGS, START_DATE, closed_day, pipeline_settings
+from eventwire_common import (
+    DEFAULT_ARGS,
+    PUBLISH_POOL,
+    START_DATE,
+    closed_day,
+    pipeline_settings,
+)
 
 
 @dag(
@@ -35,7 +41,7 @@ def eventwire_maintenance():
     **Re-run**: safe at any time; it is idempotent.
     """
 
-    @task
+    @task(pool=PUBLISH_POOL)  # rewrites events files: never beside a merge (eventwire_common)
     def compact_closed_day() -> dict:
         from eventwire.tasks import compact_closed_day
 

@@ -11,7 +11,12 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DAGS_DIR = REPO_ROOT / "dags"
-EXPECTED_DAGS = {"eventwire_ingest", "eventwire_events", "eventwire_maintenance"}
+EXPECTED_DAGS = {
+    "eventwire_ingest",
+    "eventwire_events",
+    "eventwire_maintenance",
+    "eventwire_recode",
+}
 HEAVY_MODULES = ("great_expectations", "spacy", "duckdb", "trafilatura", "matplotlib", "pandas")
 
 
@@ -55,7 +60,21 @@ def test_only_ingest_starts_paused(dagbag):
         "eventwire_ingest": True,
         "eventwire_events": False,
         "eventwire_maintenance": False,
+        "eventwire_recode": False,
     }
+
+
+def test_merges_into_events_share_one_slot(dagbag):
+    """Events publishing, a recode's days and compaction rewrite the same events files."""
+    merging = [
+        dagbag.dags["eventwire_events"].get_task("publish_events"),
+        dagbag.dags["eventwire_recode"].get_task("recode_day"),
+        dagbag.dags["eventwire_maintenance"].get_task("compact_closed_day"),
+    ]
+    assert {task.pool for task in merging} == {"eventwire_publish"}
+    recode = dagbag.dags["eventwire_recode"]
+    assert type(recode.timetable).__name__ == "NullTimetable"  # manual trigger only
+    assert recode.params["only_outdated"] is True
 
 
 def test_feed_health_is_checked_after_the_articles_are_published(dagbag):

@@ -244,6 +244,7 @@ def embedded_output(tmp_path_factory) -> tuple[Path, float]:
     with AirflowProcesses(env, base / "logs") as airflow:
         airflow.run("db", "migrate", timeout=deadline - time.monotonic())
         airflow.run("pools", "set", "eventwire_fetch", FETCH_POOL_SLOTS, "fetches", timeout=60)
+        airflow.run("pools", "set", "eventwire_publish", "1", "merges", timeout=60)
         for dag_id, moment in (
             ("eventwire_ingest", EMBEDDED_INGEST_AT),
             ("eventwire_events", EMBEDDED_EVENTS_AT),

@@ -34,6 +34,7 @@ EXPECTED_PAUSED = {
     "eventwire_ingest": True,
     "eventwire_events": False,
     "eventwire_maintenance": False,
+    "eventwire_recode": False,
 }
 
 

@@ -493,3 +493,25 @@ def enforce_quarantine_retention(settings: Settings, today: str) -> dict:
 
     removed = enforce_retention(data_root(settings), settings.quarantine_retention_days, today)
     return {"removed_partitions": removed, "retention_days": settings.quarantine_retention_days}
+
+
+def recode_days(settings: Settings, since: str, until: str, only_outdated: bool) -> list[str]:
+    """The days from ``since`` to ``until`` (``YYYY-MM-DD``) that a recode would code."""
+    from datetime import date
+
+    from eventwire.recode import day
+
+    wanted = day.days(date.fromisoformat(since), date.fromisoformat(until))
+    return [name for name in wanted if day.plan_day(settings, name, only_outdated)]
+
+
+def recode_day(settings: Settings, name: str, run_id: str, only_outdated: bool) -> dict:
+    """Re-code one day (planned again here, so a retry or re-run skips a day already done);
+    returns its ``recodes/`` row without the list of changes, which stays in the dataset."""
+    from eventwire.recode import day
+
+    plan = day.plan_day(settings, name, only_outdated)
+    if plan is None:
+        return {"day": name, "skipped": True}
+    row = day.recode_day(settings, plan, run_id)
+    return {"day": name} | {key: value for key, value in row.items() if key != "changes"}

@@ -27,6 +27,13 @@ COMPARED = (
 )  # fmt: skip
 
 
+# Count fields of a recodes/ row that add up over a run's days.
+SUMMED = (
+    "articles", "mentions_before", "mentions_after", "events_before", "events_after",
+    "fatalities_before", "fatalities_after", "ids_kept", "ids_new", "ids_deleted",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The day's mentions and the events they name, at one moment."""
@@ -114,3 +121,8 @@ def _counts(snap: Snapshot, column: str) -> str:
 
 def _fatalities(snap: Snapshot) -> int:
     return sum(row["fatalities"] or 0 for row in snap.events.values())
+
+
+def totals(rows: list[dict]) -> dict:
+    """A run's counts: its days' ``recodes/`` rows added up."""
+    return {key: sum(row[key] for row in rows) for key in SUMMED}

@@ -22,11 +22,6 @@ from datetime import date
 from eventwire.config import Settings
 
 EXIT_FAILED = 2
-# Count fields of a recodes/ row that add up over a run's days.
-SUMMED = (
-    "articles", "mentions_before", "mentions_after", "events_before", "events_after",
-    "fatalities_before", "fatalities_after", "ids_kept", "ids_new", "ids_deleted",
-)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -130,7 +125,9 @@ class Progress:
 
 def format_summary(run_id: str, version: str, days_asked: int, rows: list[dict]) -> str:
     """The run's summary: its days' ``recodes/`` rows added up."""
-    totals = {key: sum(row[key] for row in rows) for key in SUMMED}
+    from eventwire.recode import changes
+
+    totals = changes.totals(rows)
     lines = [
         f"run: {run_id}",
         f"extractor version: {version}",
