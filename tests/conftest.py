@@ -37,3 +37,19 @@ def shared_dir() -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Embedded-default settings with a fresh local data root."""
     return Settings(data_root=str(tmp_path / "data"), feeds_file=TEST_FEEDS)
+
+
+@pytest.fixture(scope="session")
+def airflow_dags() -> dict:
+    """The project's DAGs, parsed once, over a migrated throw-away metadata database."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
+    )
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    bag = BundleDagBag(dag_folder=str(REPO_ROOT / "dags"), bundle_path=REPO_ROOT / "dags")
+    assert bag.import_errors == {}
+    return bag.dags
