@@ -13,13 +13,24 @@ event must keep its id and every row must differ only in ``extractor_version``.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract.version import extractor_version
 from eventwire.fs import DataRoot
@@ -29,8 +40,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 DEMO_RUN_AT = datetime(2017, 11, 2, 9, 0, tzinfo=UTC)
 DEMO_DAY = "2017-11-02"
-# A name no bundled sample contains: the dictionary changes the version, not the coding.
+DEMO_INTERVAL = "2017-11-02T08:45:00+00:00/2017-11-02T09:00:00+00:00"
+# Names no bundled sample contains: a dictionary changes the version, not the coding.
 UNUSED_ACTOR = "ZYXQUORT VELANDIMO\n[ZZZGOV]\n"
+OTHER_UNUSED_ACTOR = "QWERTZUIO PLOKMIJNAV\n[ZZZMIL]\n"
+EVENTWIRE = Path(sys.executable).parent / "eventwire"
+# The kill waits for the first day's recodes/ row; the whole two-day run took ~60 s here.
+RECODE_DEADLINE_S = 600
 RECODE_CONF = {"since": DEMO_DAY, "until": DEMO_DAY, "only_outdated": True}
 
 
@@ -60,6 +76,7 @@ def recoded(tmp_path_factory, airflow_dags):
     return {
         "root": root,
         "before": before,
+        "dictionaries": dictionaries,
         "again": again,
         "old_version": extractor_version(Settings()),
         "new_version": new_version,
@@ -118,3 +135,99 @@ def test_the_summary_row_matches_the_datasets(recoded):
 def test_a_second_recode_of_outdated_days_does_nothing(recoded):
     assert recoded["again"].state == "success"
     assert parquet.read_dataset(recoded["root"], "recodes").num_rows == 1
+
+
+def _second_day(root: DataRoot, settings: Settings) -> str:
+    """Copy the demo day's articles to the next day (new ids, a day later) and code them.
+
+    The copies are the same news a day later, so many of their mentions join the first day's
+    events: re-coding one day then rewrites events files that the other day's rows live in.
+    """
+    from eventwire import tasks
+    from eventwire.interval import Interval
+    from eventwire.store.manifest import articles_digest, write_manifest
+
+    first = Interval.parse(DEMO_INTERVAL)
+    window = Interval(first.start + timedelta(days=1), first.end + timedelta(days=1))
+    rows = parquet.read_dataset(root, "articles", dt=DEMO_DAY).drop_columns(["dt"]).to_pylist()
+    for row in rows:
+        row["article_id"] = hashlib.sha256(f"next:{row['article_id']}".encode()).hexdigest()[:16]
+        row["url"] = row["canonical_url"] = row["canonical_url"].rstrip("/") + "/next"
+        if row["published_at"]:
+            row["published_at"] += timedelta(days=1)
+        row["ingested_at"] = window.end
+    table = pa.Table.from_pylist(rows, schema=schema.ARTICLES)
+    parquet.write_interval(root, "articles", table, window)
+    write_manifest(
+        root, "ingest", window, {"articles": len(rows), "articles_digest": articles_digest(table)}
+    )
+    run_id = "manual__second_day"
+    batches = tasks.pending_batches(settings)
+    tasks.publish_events(
+        [tasks.extract_batch(b, settings, run_id) for b in batches], settings, run_id
+    )
+    return window.dt
+
+
+def _versions_by_day(root: DataRoot) -> dict[str, set[str]]:
+    mentions = parquet.read_dataset(root, "mentions").select(["dt", "extractor_version"])
+    found: dict[str, set[str]] = {}
+    for row in mentions.to_pylist():
+        found.setdefault(row["dt"], set()).add(row["extractor_version"])
+    return found
+
+
+def _events_agree_with_their_first_mentions(root: DataRoot) -> None:
+    """Every event row carries the version of the mention it was built from (no event of a
+    half-written day)."""
+    firsts: dict[str, dict] = {}
+    for row in parquet.read_dataset(root, "mentions").to_pylist():
+        key = (row["ingested_at"], row["mention_id"])
+        if row["event_id"] not in firsts or key < firsts[row["event_id"]]["key"]:
+            firsts[row["event_id"]] = {"key": key, "version": row["extractor_version"]}
+    events = _rows(root, "events")
+    assert events.keys() == firsts.keys()
+    for event_id, row in events.items():
+        assert row["extractor_version"] == firsts[event_id]["version"], event_id
+
+
+def test_a_killed_recode_leaves_whole_days_and_a_rerun_finishes(recoded, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(recoded["root"].base, data)
+    shutil.rmtree(data / "recodes")  # the kill waits for the first day's row to appear
+    root = DataRoot(str(data))
+    coded_with = replace(Settings(), data_root=str(data), dictionaries=recoded["dictionaries"])
+    second = _second_day(root, coded_with)
+    old = extractor_version(coded_with)
+    assert _versions_by_day(root) == {DEMO_DAY: {old}, second: {old}}
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    (newer / "Phoenix.Countries.actors.txt").write_text(OTHER_UNUSED_ACTOR)
+    new = extractor_version(replace(coded_with, dictionaries=newer))
+    env = os.environ | {"EVENTWIRE_DATA_ROOT": str(data), "EVENTWIRE_DICTIONARIES": str(newer)}
+    command = [str(EVENTWIRE), "recode", "--since", DEMO_DAY, "--until", second]
+    first_row = data / "recodes" / f"dt={DEMO_DAY}"
+    with open(tmp_path / "killed.log", "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + RECODE_DEADLINE_S
+        while not (first_row.exists() and any(first_row.glob("*.parquet"))):
+            assert process.poll() is None, (tmp_path / "killed.log").read_text()
+            assert time.monotonic() < deadline, "the first day was never re-coded"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    after_kill = _versions_by_day(root)
+    assert after_kill[DEMO_DAY] == {new}
+    # The kill lands while the second day is coded (seconds of work; the poll is every 50 ms).
+    assert after_kill[second] == {old}
+    _events_agree_with_their_first_mentions(root)
+
+    rerun = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=RECODE_DEADLINE_S, check=False
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert "days re-coded: 1 of 2" in rerun.stdout
+    assert _versions_by_day(root) == {DEMO_DAY: {new}, second: {new}}
+    _events_agree_with_their_first_mentions(root)
+    assert not [p for p in (data / "_staging").rglob("*") if p.is_file() and "recode" in str(p)]
