@@ -29,12 +29,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from test_store_synthetic import mention, run
 
 from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract.version import extractor_version
 from eventwire.fs import DataRoot
-from eventwire.store import parquet
+from eventwire.store import merge, parquet
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -231,3 +232,31 @@ def test_a_killed_recode_leaves_whole_days_and_a_rerun_finishes(recoded, tmp_pat
     assert _versions_by_day(root) == {DEMO_DAY: {new}, second: {new}}
     _events_agree_with_their_first_mentions(root)
     assert not [p for p in (data / "_staging").rglob("*") if p.is_file() and "recode" in str(p)]
+
+
+@pytest.mark.parametrize("keep_replaced", [True, False])
+def test_a_recoded_mention_that_still_matches_its_event_keeps_the_id(tmp_path, keep_replaced):
+    """Another actor code gives the mention another id; the event is still the same event."""
+    root = DataRoot(str(tmp_path / "data"))
+    window = run()
+
+    def merged(rows: list[dict]) -> merge.MergeResult:
+        table = pa.Table.from_pylist(rows, schema=schema.MENTIONS)
+        plan = merge.plan_merge(root, table, window, keep_replaced=keep_replaced)
+        result = plan.commit(reason="recoded")
+        parquet.write_interval(root, "mentions", result.mentions, window)
+        return result
+
+    merged([mention("m-old", window, actor_code="IRQ")])
+    result = merged([mention("m-new", window, actor_code="IRQMIL")])
+    ids = set(result.mentions.column("event_id").to_pylist())
+    deletions = parquet.read_dataset(root, "deletions").to_pylist()
+    if keep_replaced:
+        assert ids == {merge.event_id_for("m-old")}
+        assert deletions == []
+    else:
+        assert ids == {merge.event_id_for("m-new")}
+        assert [(row["event_id"], row["reason"]) for row in deletions] == [
+            (merge.event_id_for("m-old"), "recoded")
+        ]
+    assert set(_rows(root, "events")) == ids

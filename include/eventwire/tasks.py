@@ -42,6 +42,7 @@ _VERSIONED = {"schema_version": schema.SCHEMA_VERSION}  # staged mentions carry 
 # A quarantined document's payload: its fields and the start of its text, enough to find and
 # read it; the same bound as ingest's raw payloads (64 KiB).
 MAX_PAYLOAD_CHARS = 64 * 1024
+RECODED = "recoded"  # the reason deletions/ gives for events a recode removed
 EXTRACT_STAGE = "extract"  # quarantine stage of documents (or sentences) the engine did not code
 # Staged quarantine rows keep their partition column (the stage) for write_interval.
 _STAGED_QUARANTINE = schema.QUARANTINE.append(pa.field("stage", pa.string()))
@@ -335,13 +336,14 @@ def _not_coded_row(note: NotCoded, article: dict, run_id: str, window: Interval)
 
 
 def publish_events(
-    extracted: Iterable[dict], settings: Settings, run_id: str, deletion_reason: str | None = None
+    extracted: Iterable[dict], settings: Settings, run_id: str, recode: bool = False
 ) -> dict:
     """Validate staged mentions, merge them into events and write every dataset of the run.
 
     The quality gate's critical failures are raised only after the quarantine, results and
-    Data Docs are written, so a failed run still explains itself. ``deletion_reason`` is what
-    ``deletions/`` says of events this run removes (``MergePlan.commit``).
+    Data Docs are written, so a failed run still explains itself. A ``recode`` keeps the ids
+    of events its re-coded mentions still match and lists the events it removes in
+    ``deletions/`` as ``recoded`` (``store.merge``).
     """
     from eventwire.quality.gate import validate
     from eventwire.store.manifest import write_manifest
@@ -369,14 +371,14 @@ def publish_events(
             settings=settings,
         )
         # Events are validated before they are written: only the versions this run changes.
-        plan = plan_merge(root, mention_gate.valid, window)
+        plan = plan_merge(root, mention_gate.valid, window, keep_replaced=recode)
         event_gate = validate(
             "events", plan.events, run_id=run_id, interval=window, settings=settings
         )
         rejected = frozenset(plan.rows_by_id) - frozenset(
             event_gate.valid.column("event_id").to_pylist()
         )
-        merged = plan.commit(rejected, deletion_reason)
+        merged = plan.commit(rejected, RECODED if recode else None)
         quarantine = (
             not_coded
             + mention_gate.quarantined

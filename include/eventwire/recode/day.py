@@ -2,9 +2,11 @@
 
 A day is coded again through the events pipeline's own steps (``tasks.pending_batches``,
 ``extract_batch``, ``publish_events``), interval by interval, so validation, quarantine, the
-merge's stable ids (an event that is still the same event keeps its ``event_id``) and the
-manifests are exactly the events DAG's; only ``deletions/`` says ``recoded`` for the events a
-recode removes. Then one summary row for the day goes to ``recodes/`` (``changes``).
+merge and the manifests are exactly the events DAG's. Two things differ (``publish_events``'s
+``recode``): a re-coded mention that still matches its old event (type, date, place, actors)
+keeps that event's id even when its own ``mention_id`` changed, and ``deletions/`` says
+``recoded`` for the events the recode removes. Then one summary row for the day goes to
+``recodes/`` (``changes``).
 
 Crash safety: each interval's files are replaced atomically and idempotently (the store's
 guarantees), not the whole day. A crash mid-day leaves some of the day's intervals new and the
@@ -37,7 +39,6 @@ from eventwire.recode import changes
 from eventwire.store import parquet
 from eventwire.store.manifest import read_manifests
 
-RECODED = "recoded"  # the reason deletions/ gives for events a recode removed
 RUN_PREFIX = "recode__"
 
 
@@ -123,7 +124,7 @@ def recode_day(
         extracted.append(item)
         if progress:
             progress(item["articles"])
-    tasks.publish_events(extracted, settings, run_id, deletion_reason=RECODED)
+    tasks.publish_events(extracted, settings, run_id, recode=True)
     after = changes.snapshot(root, plan.day)
     row = changes.summary_row(before, after, changes.live_event_ids(root, before))
     row |= {"run_id": run_id, "extractor_version": extractor_version(settings)}

@@ -28,6 +28,10 @@ Rules (DESIGN.md, the event record; issue 5):
   An event left with no mentions is removed from ``events/`` and recorded in ``deletions/``
   (in the re-run interval's file, keeping earlier deletions of that interval); an id that comes
   back to life is taken off the deletions list.
+* A recode (``keep_replaced``) also offers the replaced mentions' events as candidates, each
+  by its old first mention: a re-coded mention that still matches its old event by the rules
+  above (type, date, place, actors) takes that event's id even when its own ``mention_id``
+  changed (another actor code, say), so an event that is still the same event keeps its id.
 """
 
 from __future__ import annotations
@@ -117,16 +121,29 @@ def merge_mentions(root: DataRoot, mentions: pa.Table, interval: Interval) -> Me
     return plan_merge(root, mentions, interval).commit()
 
 
-def plan_merge(root: DataRoot, mentions: pa.Table, interval: Interval) -> MergePlan:
-    """Assign ``event_id`` to this run's mentions and compute the touched events' new rows."""
+def plan_merge(
+    root: DataRoot, mentions: pa.Table, interval: Interval, keep_replaced: bool = False
+) -> MergePlan:
+    """Assign ``event_id`` to this run's mentions and compute the touched events' new rows.
+
+    ``keep_replaced``: the events of the mentions this run replaces stay candidates (a recode;
+    see the module docstring).
+    """
     new = _unique(parquet.conform("mentions", mentions).to_pylist())
-    prior_ids, others = _stored_mentions(root, interval, new)
+    prior_ids, others, replaced = _stored_mentions(root, interval, new)
     members: dict[str, list[dict]] = defaultdict(list)
     for row in others.select(_MATCH_COLUMNS).to_pylist():
         members[row["event_id"]].append(row)
     index = _CandidateIndex()
     for event_id, rows in sorted(members.items()):
         index.add(event_id, min(rows, key=_mention_order))
+    if keep_replaced:
+        old: dict[str, list[dict]] = defaultdict(list)
+        for row in replaced.select(_MATCH_COLUMNS).to_pylist():
+            old[row["event_id"]].append(row)
+        for event_id, rows in sorted(old.items()):
+            if event_id not in members:
+                index.add(event_id, min(rows, key=_mention_order))
     for row in sorted(new, key=_mention_order):
         event_id = index.match(row)
         if event_id is None:
@@ -148,8 +165,9 @@ def plan_merge(root: DataRoot, mentions: pa.Table, interval: Interval) -> MergeP
 
 def _stored_mentions(
     root: DataRoot, interval: Interval, new: list[dict]
-) -> tuple[set[str], pa.Table]:
-    """Ids of events this interval touched before, and the other runs' mentions that matter.
+) -> tuple[set[str], pa.Table, pa.Table]:
+    """Ids of events this interval touched before, the other runs' mentions that matter, and
+    this interval's stored mentions (the ones this run replaces).
 
     Only events that could take one of the new mentions (same type and country, a date within
     reach of a new one) or that lose this interval's old mentions matter; filtering in Arrow
@@ -159,7 +177,8 @@ def _stored_mentions(
     table = parquet.read_dataset(root, "mentions").drop_columns(["dt"])
     own = pc.equal(table.column("ingested_at"), pa.scalar(interval.end, schema.UTC_TIMESTAMP))
     own = pc.fill_null(own, False)
-    prior_ids = set(table.filter(own).column("event_id").to_pylist())
+    replaced = table.filter(own)
+    prior_ids = set(replaced.column("event_id").to_pylist())
     others = table.filter(pc.invert(own))
     reach = range(-2 * MATCH_DAYS, 2 * MATCH_DAYS + 1)
     keys = {
@@ -177,7 +196,7 @@ def _stored_mentions(
     near = pc.fill_null(pc.is_in(stored_keys, pa.array(sorted(keys), pa.string())), False)
     wanted = prior_ids | set(others.filter(near).column("event_id").to_pylist())
     chosen = pc.is_in(others.column("event_id"), pa.array(sorted(wanted), pa.string()))
-    return prior_ids, others.filter(chosen)
+    return prior_ids, others.filter(chosen), replaced
 
 
 def _reach_key(plover_type: str, country: str, day) -> str:
