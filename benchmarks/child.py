@@ -11,7 +11,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import airflow_stages, extract_stages, ingest_stages, store_stages
+from benchmarks import (
+    airflow_stages,
+    extract_stages,
+    ingest_stages,
+    recode_stages,
+    store_stages,
+)
 from benchmarks.measure import Measurement, TreeSampler, peak_rss_mib
 
 STAGES: dict[str, Callable[..., Measurement]] = {
@@ -25,6 +31,7 @@ STAGES: dict[str, Callable[..., Measurement]] = {
     "query_latency": store_stages.query_latency,
     "dag_run": airflow_stages.dag_run,
     "direct_run": airflow_stages.direct_run,
+    "recode_run": recode_stages.recode_run,
 }
 
 

@@ -76,6 +76,9 @@ def measure_all(plan: Plan) -> tuple[list[Measurement], DagOverhead]:
     plan.log_dir.mkdir(parents=True, exist_ok=True)
     airflow = dag_overhead(plan.dag_articles, plan.seed, plan.log_dir / "dag-run.log")
     found += [airflow.dag, airflow.direct]
+    say(f"recode of {plan.dag_articles:,} articles")
+    recode = {"articles": plan.dag_articles, "seed": plan.seed, "processes": plan.processes}
+    found.append(run_child("recode_run", recode))
     return found, airflow
 
 

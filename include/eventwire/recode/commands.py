@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date
 
@@ -71,7 +68,7 @@ def run_recode(args: argparse.Namespace) -> int:
         run_id = day.cli_run_id()
         progress = Progress(len(plans), sum(plan.articles for plan in plans))
         rows = []
-        with _pool(args.processes) as pool:
+        with day.extraction_pool(args.processes) as pool:
             for plan in plans:
                 progress.start_day(plan.day)
                 rows.append(day.recode_day(settings, plan, run_id, pool=pool, progress=progress))
@@ -81,13 +78,6 @@ def run_recode(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(format_summary(run_id, extractor_version(settings), len(wanted), rows))
     return 0
-
-
-def _pool(processes: int):
-    if processes <= 1:
-        return nullcontext(None)
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method))
 
 
 class Progress:

@@ -22,8 +22,11 @@ in one 1-slot pool. Only extraction runs in parallel (``pool``).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import posixpath
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -90,14 +93,28 @@ def plan_day(settings: Settings, day: str, only_outdated: bool = True) -> DayPla
 
 
 def day_intervals(root: DataRoot, day: str) -> list[Interval]:
-    """The intervals of ``day`` that ingested articles (from the ingest manifests)."""
-    return sorted(
-        {
-            Interval.parse(item["interval"])
-            for item in read_manifests(root, "ingest")
-            if item.get("dt") == day
-        }
+    """The intervals of ``day`` that ingested articles: the ingest manifests say which (also
+    for a compacted day), the names of the day's small articles files too (also without one)."""
+    found = {
+        Interval.parse(item["interval"])
+        for item in read_manifests(root, "ingest")
+        if item.get("dt") == day
+    }
+    found.update(
+        Interval.from_file(day, posixpath.basename(path))
+        for path in parquet.list_files(root, "articles", dt=day)
+        if not parquet.is_compacted(path)
     )
+    return sorted(found)
+
+
+def extraction_pool(processes: int) -> AbstractContextManager[Executor | None]:
+    """Worker processes for ``recode_day``'s extraction (none for 1), started with
+    ``forkserver`` where the platform has it (never ``fork``: see ``extract.parallel``)."""
+    if processes <= 1:
+        return nullcontext(None)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method))
 
 
 def recode_day(
