@@ -260,3 +260,17 @@ def test_a_recoded_mention_that_still_matches_its_event_keeps_the_id(tmp_path, k
             (merge.event_id_for("m-old"), "recoded")
         ]
     assert set(_rows(root, "events")) == ids
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [("2017-11-03", "2017-11-01", "is before since"), ("2017-11-01", "2017-11-01", "not exist")],
+)
+def test_recode_fails_in_one_line(tmp_path, capsys, since, until, message):
+    from eventwire import cli
+
+    root = tmp_path if "before" in message else tmp_path / "missing"
+    argv = ["recode", "--since", since, "--until", until, "--data-root", str(root)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

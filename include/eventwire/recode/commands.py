@@ -56,13 +56,18 @@ def _positive(value: str) -> int:
 
 
 def run_recode(args: argparse.Namespace) -> int:
+    from eventwire import tasks
     from eventwire.extract.version import extractor_version
     from eventwire.recode import day
+    from eventwire.store.commands import MissingDataRoot
 
     settings = Settings.from_env()
     if args.data_root:
         settings = replace(settings, data_root=args.data_root)
     try:
+        root = tasks.data_root(settings)
+        if not root.fs.exists(root.base):
+            raise MissingDataRoot(root.url)
         wanted = day.days(args.since, args.until)
         plans = [p for d in wanted if (p := day.plan_day(settings, d, args.only_outdated))]
         run_id = day.cli_run_id()
