@@ -93,6 +93,7 @@ SPEECH_OBJECT_WINDOW = 3
 AERIAL_CODE = "195"
 REPRESSION_CODE = "175"
 RIOT_CODE = "145"
+DESTROY_CODE = "1712"
 RIOT_MODE = "riot"
 AERIAL_MODE = "aerial"
 
@@ -221,11 +222,12 @@ def _represses(actor: Actor | None, recipient: Actor | None) -> bool:
     return actor.sector in acled.STATE_SECTORS and recipient.sector in acled.PROTESTER_SECTORS
 
 
-def _riots(actor: Actor | None, recipient: Actor | None) -> bool:
-    """Protesters fighting the police or troops is a riot (CAMEO 145), not a battle."""
-    if actor is None or recipient is None:
+def _riots(code: str, actor: Actor | None) -> bool:
+    """Protesters using force or wrecking property ("a protester demolished the building",
+    "rioters fought the police") riot (CAMEO 145): it is no battle nor a looting."""
+    if actor is None or actor.sector not in acled.PROTESTER_SECTORS:
         return False
-    return actor.sector in acled.PROTESTER_SECTORS and recipient.sector in acled.STATE_SECTORS
+    return _root(code) in (18, 19) or code.startswith(DESTROY_CODE)
 
 
 def _forms(token: Token) -> set[str]:
@@ -589,7 +591,7 @@ class Extractor:
                     code, mode = AERIAL_CODE, AERIAL_MODE
                 elif _root(code) == 19 and _represses(actor, recipient):
                     code, mode = REPRESSION_CODE, None
-                elif _root(code) == 19 and _riots(actor, recipient):
+                elif _riots(code, actor):
                     code, mode = RIOT_CODE, RIOT_MODE
                 elif code == VISIT_CODE and actor is not None and actor.sector in ARMED:
                     code, mode = DEPLOY_CODE, None
