@@ -490,7 +490,13 @@ class Extractor:
                 # "Police were deployed": the deployed force is the actor, not a target.
                 actor_list, recipient_list = recipient_list, []
             place = self._place(sent, event, countries, places, sentence, mentions)
-            date = resolve_event_date(sent, event.predicate, published) if published else None
+            date = (
+                resolve_event_date(
+                    sent, event.predicate, published, document.text[: sentence.start]
+                )
+                if published
+                else None
+            )
             for actor, recipient in _pairs(actor_list, recipient_list):
                 code = event.code
                 done = event.mood.kind == modality.DONE
