@@ -291,3 +291,18 @@ def test_person_named_like_a_place_is_not_the_place(extractor) -> None:
     text = "Police arrested Juan Morales during a protest in Bogota on Tuesday."
     coded = _coded(extractor, text)
     assert coded and all(m["country"] == "COL" for m in coded)
+
+
+def test_foreign_language_name_of_a_small_town_abroad_is_not_a_place(nlp, gazetteer) -> None:
+    text = "Gunmen raided Auno town, 25 km west of Maiduguri, and killed nine travellers."
+    assert _names(gazetteer, text) == ["Maiduguri"]
+    counts = article_countries(gazetteer, text, gazetteer.name_spans(text))
+    place = _locate(nlp, gazetteer, text, "raided", counts)
+    assert (place.country, place.geo_precision) == ("NGA", 2)
+    assert _names(gazetteer, "Gunmen raided Auno town on Friday.") == ["Auno"]
+
+
+def test_locator_province_decides_an_ambiguous_district(nlp, gazetteer) -> None:
+    text = "Insurgents overran Palma town (Palma, Cabo Delgado) after a siege."
+    place = _locate(nlp, gazetteer, text, "overran", Counter())
+    assert (place.country, place.geo_precision) == ("MOZ", 3)

@@ -405,7 +405,16 @@ class Gazetteer:
     def name_spans(self, text: str) -> list[NameSpan]:
         """Place names of a whole document, each name's candidates ordered toward the
         countries the document is about (see ``article_countries``)."""
-        spans = self._spans(text)
+        found = self._spans(text)
+        named = [s for s in found if not self._foreign_alias(text[s.start : s.end], s)]
+        support = {self._entries[i].country for s in named for i in s.candidates}
+        spans = [
+            s
+            for s in found
+            if not named
+            or s in named
+            or any(self._entries[i].country in support for i in s.candidates)
+        ]
         countries = article_countries(self, text, spans)
         return [
             s._replace(candidates=self._ordered(s.candidates, countries, text[s.start : s.end]))
@@ -436,7 +445,8 @@ class Gazetteer:
         town of a country the article is about (``countries``: "invading Qaim"; not "Many" or
         "Rapid" opening a sentence). Short words ("In", "An": GeoNames has such places) and
         names after a capitalised word mid-sentence (a person's: "Abdul Illah") never stand
-        alone.
+        alone. With ``countries``, a small town abroad found by another language's name is
+        left out (see ``_foreign_alias``).
         """
         home = {c for c, n in (countries or Counter()).items() if n >= HOME_COUNTRY_MIN_WEIGHT}
         locators = self._locators(text)
@@ -459,10 +469,30 @@ class Gazetteer:
                 or any(_names_before(text, end, a) for a, _ in locators)
             )
             alone = not tied and self._stands_alone(text, words, i, n, candidates, home)
-            if tied or alone:
-                spans.append(NameSpan(start, end, candidates, tied or alone == _HOME))
+            span = NameSpan(start, end, candidates, tied or alone == _HOME)
+            if (tied or alone) and not (
+                countries
+                and self._foreign_alias(text[start:end], span)
+                and not any(self._entries[c].country in countries for c in candidates)
+            ):
+                spans.append(span)
             i += n
         return self._apply_locators(text, spans, locators) if locators else spans
+
+    def _foreign_alias(self, name: str, span: NameSpan) -> bool:
+        """Found only as another language's name of a small town abroad ("Auno" is the Picard
+        name of Aulnoy-lez-Valenciennes; "Auno town, west of Maiduguri" is in Nigeria): such
+        a name is a place only in a document naming nothing else, or that town's country."""
+        if span.locator is not None:
+            return False
+        written = exact_key(name)
+        return all(
+            entry.kind == _KIND_TOWN
+            and entry.population < BARE_MENTION_MIN_POPULATION
+            and entry.country not in TRANSLITERATED_COUNTRIES
+            and exact_key(entry.name) != written
+            for entry in (self._entries[i] for i in span.candidates)
+        )
 
     def _stands_alone(
         self,
@@ -528,8 +558,9 @@ class Gazetteer:
 
     def _locator_area(self, admin2: str, admin1: str) -> tuple[set[str], str] | None:
         """The countries a locator's (Y, Z) can be in, and Z's key; None if neither is a place
-        (nor for an acronym in brackets: "(SNA)"). Where Y and Z share no country, either may
-        be right (Iran's Kurdistan province is not in the index under that name)."""
+        (nor for an acronym in brackets: "(SNA)"). Where Y and Z share no country, Z decides,
+        unless Y names a single country (then either may be right: Iran's Kurdistan province
+        is not in the index under that name, and Z finds Iraq's Kurdistan Region)."""
         if not _capitalised(admin1) or admin1.isupper() or admin2.isupper():
             return None
         regions = [
@@ -537,7 +568,10 @@ class Gazetteer:
         ] or list(self._candidates(admin1))
         countries = {self._entries[i].country for i in regions if self._entries[i].country}
         seconds = {self._entries[i].country for i in self._candidates(admin2)} - {None}
-        countries = (countries & seconds) or countries | seconds
+        if len(seconds) == 1 or not countries:
+            countries = (countries & seconds) or countries | seconds
+        else:
+            countries = (countries & seconds) or countries
         return (countries, name_key(admin1)) if countries else None
 
     def _within(
