@@ -306,3 +306,8 @@ def test_locator_province_decides_an_ambiguous_district(nlp, gazetteer) -> None:
     text = "Insurgents overran Palma town (Palma, Cabo Delgado) after a siege."
     place = _locate(nlp, gazetteer, text, "overran", Counter())
     assert (place.country, place.geo_precision) == ("MOZ", 3)
+
+
+def test_nationality_right_after_the_verb_is_not_the_place(extractor) -> None:
+    coded = _coded(extractor, "Militants ambushed US troops near Kandahar on Monday.")
+    assert coded and {(m["country"], m["geo_precision"]) for m in coded} == {("AFG", 2)}

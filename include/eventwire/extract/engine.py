@@ -756,6 +756,7 @@ class Extractor:
         from eventwire.extract.places import (
             PRECISION_REGION,
             REL_LOCATOR,
+            REL_NATIONALITY,
             is_location,
             locate_event,
             without_people,
@@ -766,7 +767,9 @@ class Extractor:
         if located:
             return located[0]
         predicate = event.predicate
-        for m in filter(is_location, mentions):
+        for m in mentions:
+            if m.relation == REL_NATIONALITY:
+                continue
             direct = m.head.dep_ == "dobj" and m.head.head.i in (predicate.i, event.token.i)
             if direct or (
                 event.trigger.pos == lexicon.VERB and m.start == _next_start(event.token)
