@@ -1,12 +1,14 @@
 """Dates: when an event happened, resolved against the article's publication date.
 
 News text dates events relative to the day it is published ("on Thursday", "yesterday", "late
-October"). The date expressions tied to the event's trigger in the parse are tried first, then
-the rest of the sentence; the first one that resolves wins. Common news forms are resolved by
-rule (weekdays are the latest such day on or before publication, months and years take their
-first day at month or year precision, early/mid/late are dropped); anything else goes to
-dateparser, which DESIGN.md measured offline at ~0.4 ms a parse, with the publication date as
-its base. With no date expression the event is dated to the publication day.
+October"). A date written out with its day ("On or around 9 May 2020") is tried first, then
+the date expressions tied to the event's trigger in the parse, then the rest of the sentence;
+the first one that resolves wins. Common news forms are resolved by rule (weekdays are the
+latest such day on or before publication, months and years take their first day at month or
+year precision, early/mid/late are dropped); anything else goes to dateparser, which DESIGN.md
+measured offline at ~0.4 ms a parse, with the publication date as its base. With no date
+expression the event takes the last date written out earlier in the document, else the
+publication day. Ages ("Tays, 32,") are never dates.
 
 ``flag`` says how the date relates to the report: ``historical`` when the event's period ended
 more than ``HISTORICAL_AFTER_DAYS`` before publication, ``future`` when the sentence puts the

@@ -8,10 +8,16 @@ places GeoNames' city list lacks (``data/places_supplement.tsv``). Building the 
 seconds, so it is built once into a versioned pickle under ``settings.cache_dir`` and loaded from
 there afterwards (and kept per process).
 
-Names are compared by a *key* that folds the spelling variation of transliterated Arabic and
-Kurdish names: diacritics, apostrophes and ayn marks, hyphens and spaces, the article prefixes
-(al-, Al , El-, ar-, as-...), a final -ah/-eh and doubled letters ("Al Qa'im" and "Qaim",
-"Al Hawijah" and "Hawija", "Abu Kamal" and "BuKamal" share a key).
+Names are compared as written, but for case, diacritics, apostrophes and punctuation
+(``exact_key``). Places of the countries whose names reach English transliterated from Arabic
+script (``TRANSLITERATED_COUNTRIES``) also match by a *key* that folds that spelling variation:
+spaces, the article prefixes (al-, Al , El-, ar-, as-...), a final -ah/-eh and doubled letters
+("Al Qa'im" and "Qaim", "Al Hawijah" and "Hawija", "Abu Kamal" and "BuKamal" share a key).
+Elsewhere such folding found ordinary words ("A New" York as Änew, in Turkmenistan).
+
+A name in running text is a place when its context ties it to one ("in", "near", "X town",
+"X district", ACLED's "X (Y, Z)" locator) or when it is known without context (a country, a
+region, a big town, a town of the country the article is about); see ``Gazetteer._spans``.
 """
 
 from __future__ import annotations
@@ -449,7 +455,8 @@ class Gazetteer:
         left out (see ``_foreign_alias``).
         """
         home = {c for c, n in (countries or Counter()).items() if n >= HOME_COUNTRY_MIN_WEIGHT}
-        locators = self._locators(text)
+        found_locators = self._locators(text)
+        locators = [(m.start(), m.end()) for m, _ in found_locators]
         words = list(_WORD.finditer(text))
         spans: list[NameSpan] = []
         i = 0
@@ -477,7 +484,7 @@ class Gazetteer:
             ):
                 spans.append(span)
             i += n
-        return self._apply_locators(text, spans, locators) if locators else spans
+        return self._apply_locators(text, spans, found_locators) if locators else spans
 
     def _foreign_alias(self, name: str, span: NameSpan) -> bool:
         """Found only as another language's name of a small town abroad ("Auno" is the Picard
@@ -518,17 +525,16 @@ class Gazetteer:
         return _BIG if best.population >= BARE_MENTION_MIN_POPULATION else None
 
     def _apply_locators(
-        self, text: str, spans: list[NameSpan], locators: list[tuple[int, int]]
+        self,
+        text: str,
+        spans: list[NameSpan],
+        locators: list[tuple[re.Match, tuple[set[str], str]]],
     ) -> list[NameSpan]:
         """Each "X (Y, Z)" names one place: X in Y's and Z's country (and, when it can, in Z),
         else Y at precision 2, else Z at precision 3. Y and Z only describe X: they stay
         mentions only when they are the place."""
-        for open_at, _ in locators:
-            m = _LOCATOR.match(text, open_at)
-            area = self._locator_area(m.group(1), m.group(2) or m.group(1)) if m else None
-            if m is None or area is None:
-                continue  # _locators checked both; kept for the type checker
-            countries, admin = area
+        for m, (countries, admin) in locators:
+            open_at = m.start()
             x = next((k for k, s in enumerate(spans) if _names_before(text, s.end, open_at)), None)
             if x is not None:
                 kept = self._within(spans[x].candidates, countries, admin)
@@ -545,16 +551,17 @@ class Gazetteer:
                     break
         return sorted(spans)
 
-    def _locators(self, text: str) -> list[tuple[int, int]]:
-        """Character ranges of the ACLED locators "(Y, Z)" in ``text`` whose Y or Z is a place
-        (not "(as reported)", "(ISCAP)")."""
+    def _locators(self, text: str) -> list[tuple[re.Match, tuple[set[str], str]]]:
+        """The ACLED locators "(Y, Z)" of ``text`` whose Y or Z is a place (not "(as
+        reported)", "(ISCAP)"), each with its area (see ``_locator_area``)."""
         if "(" not in text:
             return []
-        return [
-            (m.start(), m.end())
-            for m in _LOCATOR.finditer(text)
-            if self._locator_area(m.group(1), m.group(2) or m.group(1)) is not None
-        ]
+        found = []
+        for m in _LOCATOR.finditer(text):
+            area = self._locator_area(m.group(1), m.group(2) or m.group(1))
+            if area is not None:
+                found.append((m, area))
+        return found
 
     def _locator_area(self, admin2: str, admin1: str) -> tuple[set[str], str] | None:
         """The countries a locator's (Y, Z) can be in, and Z's key; None if neither is a place
