@@ -212,6 +212,9 @@ def test_small_town_needs_a_place_context(gazetteer: Gazetteer) -> None:
 def test_own_name_beats_an_alternate_name(gazetteer: Gazetteer) -> None:
     [(_, _, place)] = gazetteer.find_mentions("Lawyers rallied in Islamabad on Monday.")
     assert place.country == "PAK"
+    # No town is called just "New York": the city (GeoNames' "New York City") before the state.
+    [(_, _, city)] = gazetteer.find_mentions("Nurses marched in New York on Monday.")
+    assert (city.country, city.geo_precision) == ("USA", 1)
 
 
 def test_document_country_decides_an_ambiguous_name(nlp, gazetteer) -> None:

@@ -621,20 +621,22 @@ class Gazetteer:
 
     def _choose(self, candidates: tuple[int, ...], countries: Counter[str], name: str) -> int:
         """The reading of an ambiguous name: a country the document names beats any other
-        (Baidoa in a report about Somalia is not a town in Cameroon); then a place whose own
-        name it is beats a town that has it only among its alternate names (Islamabad, not
-        Chattogram, once called so; countries and regions keep their short names: "US");
-        then the article's weight for the country and the
-        population decide."""
+        (Baidoa in a report about Somalia is not a town in Cameroon); then, where some town's
+        own name it is, a town that has it only among its alternate names loses (Islamabad,
+        not Chattogram, once called so; but "New York" is still the city GeoNames calls "New
+        York City"); then the article's weight for the country and the population decide."""
         total = sum(countries.values()) or 1
         written = exact_key(name)
+        entries = [self._entries[i] for i in candidates]
+        owned = any(e.kind == _KIND_TOWN and exact_key(e.name) == written for e in entries)
 
         def score(i: int) -> tuple[bool, bool, float]:
             entry = self._entries[i]
             weight = countries.get(entry.country or "", 0)
+            alias = owned and entry.kind == _KIND_TOWN and exact_key(entry.name) != written
             return (
                 weight > 0,
-                entry.kind != _KIND_TOWN or exact_key(entry.name) == written,
+                not alias,
                 ARTICLE_COUNTRY_WEIGHT * weight / total + math.log10(entry.population + 1),
             )
 
