@@ -410,15 +410,21 @@ class Gazetteer:
 
     def name_spans(self, text: str) -> list[NameSpan]:
         """Place names of a whole document, each name's candidates ordered toward the
-        countries the document is about (see ``article_countries``)."""
+        countries the document is about (see ``article_countries``). A name found only as a
+        ``_foreign_alias`` goes when the other names place nothing in its country."""
         found = self._spans(text)
-        named = [s for s in found if not self._foreign_alias(text[s.start : s.end], s)]
-        support = {self._entries[i].country for s in named for i in s.candidates}
+        alias = [self._foreign_alias(text[s.start : s.end], s) for s in found]
+        support = {
+            self._entries[i].country
+            for s, a in zip(found, alias, strict=True)
+            if not a
+            for i in s.candidates
+        }
         spans = [
             s
-            for s in found
-            if not named
-            or s in named
+            for s, a in zip(found, alias, strict=True)
+            if not a
+            or not support
             or any(self._entries[i].country in support for i in s.candidates)
         ]
         countries = article_countries(self, text, spans)
@@ -461,7 +467,7 @@ class Gazetteer:
         spans: list[NameSpan] = []
         i = 0
         while i < len(words):
-            found = self._match_at(text, words, i)
+            found = self._match_at(text, words, i) if _capitalised(words[i].group()) else None
             if found is None:
                 i += 1
                 continue
@@ -591,10 +597,9 @@ class Gazetteer:
     def _match_at(
         self, text: str, words: list[re.Match], i: int
     ) -> tuple[int, int, tuple[int, ...]] | None:
-        """The longest name starting at word ``i``: its word count, end and candidates. A
-        possessive ending is not part of the name ("Chhattisgarh's Dantewada district")."""
-        if not _capitalised(words[i].group()):
-            return None
+        """The longest name starting at (capitalised) word ``i``: its word count, end and
+        candidates. A possessive ending is not part of the name ("Chhattisgarh's Dantewada
+        district")."""
         for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
             chunk = words[i : i + n]
             if not _is_name_chunk(text, chunk):
