@@ -238,3 +238,21 @@ def test_irregular_past_forms_reach_their_verb(extractor) -> None:
 def test_vowed_act_under_a_misparsed_infinitive_is_a_threat(extractor) -> None:
     found = _extract(extractor, "The rebels have sworn to fight until they take the capital.")
     assert {m["plover_type"] for m in found} == {"THREATEN"}
+
+
+def test_a_death_protested_about_is_no_toll(extractor) -> None:
+    text = "About 200 students protested in Shiraz against the death of Mahsa Amini."
+    [mention] = _reported(_extract(extractor, text))
+    assert (mention["fatalities"], mention["acled_sub_event_type"]) == (None, "Peaceful protest")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of people gathered peacefully in Valparaiso to mark the anniversary.",
+        "Nurses formed a human chain outside the hospital in Kano demanding back pay.",
+    ],
+)
+def test_peaceful_gatherings_are_protests(extractor, text) -> None:
+    subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
+    assert subs == {"Peaceful protest"}

@@ -761,8 +761,8 @@ class Extractor:
         """ "Protesters gathered outside parliament" is a demonstration; "leaders gathered in
         Paris" is not: a verb of gathering codes a protest only with demonstrators."""
         gathering = event.trigger.lemma in self._context.get("gather", frozenset())
-        if not gathering or event.trigger.pos != lexicon.VERB:
-            return False
+        if not gathering or event.trigger.pos != lexicon.VERB or event.trigger.specificity > 1:
+            return False  # "gathered peacefully" says it was a demonstration by itself
         return actor is None or actor.sector not in acled.PROTESTER_SECTORS
 
     def _obligations(self, sdoc: Doc, coded: set[int]) -> list[_Coded]:
