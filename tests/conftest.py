@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -37,3 +39,16 @@ def shared_dir() -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Embedded-default settings with a fresh local data root."""
     return Settings(data_root=str(tmp_path / "data"), feeds_file=TEST_FEEDS)
+
+
+@pytest.fixture(scope="session")
+def dags():
+    """The project's DAGs as the DAG processor parses them, on a migrated metadata database."""
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
+    )
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    bag = BundleDagBag(dag_folder=str(REPO_ROOT / "dags"), bundle_path=REPO_ROOT / "dags")
+    assert bag.import_errors == {}
+    return bag.dags

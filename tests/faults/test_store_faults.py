@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -109,18 +107,6 @@ def _cli(argv: list[str]) -> int:
 
 
 # -- 1. one document stops all event coding
-
-
-@pytest.fixture(scope="module")
-def dags():
-    subprocess.run(
-        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
-    )
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    bag = BundleDagBag(dag_folder=str(REPO_ROOT / "dags"), bundle_path=REPO_ROOT / "dags")
-    assert bag.import_errors == {}
-    return bag.dags
 
 
 @pytest.mark.slow
