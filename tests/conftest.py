@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,11 +42,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def airflow_dags() -> dict:
-    """The project's DAGs, parsed once, over a migrated throw-away metadata database."""
-    import subprocess
-    import sys
-
+def dags():
+    """The project's DAGs as the DAG processor parses them, on a migrated metadata database."""
     subprocess.run(
         [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
     )

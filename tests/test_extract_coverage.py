@@ -43,7 +43,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
             "15",
             "Headquarters or base established",
         ),
-        ("Rebels tightened the blockade of the city of Ta'izz.", "19", None),
+        ("Rebels tightened the blockade of the city of Ta'izz.", "19", "Other"),
         ("Kinshasa restored diplomatic ties with Kigali.", "05", None),
         ("Dozens of fighters defected to the army in Ituri.", "15", "Change to group/activity"),
         ("Gunmen burned down the chief's house in Bawku.", "17", "Looting/property destruction"),
@@ -190,3 +190,69 @@ def test_protest_then_intervention_is_one_protest_with_intervention(extractor) -
     protest = [m for m in found if m["plover_type"] == "PROTEST"]
     assert protest and protest[0]["acled_sub_event_type"] == "Protest with intervention"
     assert str(protest[0]["event_date"]) == "2022-03-16"
+
+
+def test_dateline_is_not_part_of_the_subject(extractor) -> None:
+    text = "NAIROBI - Residents of a Nairobi suburb beat two suspected thieves to death."
+    [mention] = _reported(_extract(extractor, text))
+    assert mention["actor_code"] == "KENCVL"  # not the capital standing for its government
+    assert mention["sentence_text"].startswith("Residents")
+
+
+def test_capital_alone_names_its_government(extractor) -> None:
+    [mention] = _extract(extractor, "Nairobi condemned the attack on its embassy.")
+    assert mention["actor_code"] == "KENGOV"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A strong earthquake struck eastern Turkey on Monday, killing 40 people.",
+        "A fire broke out at a garment factory in Gazipur, killing 9 workers.",
+        "Senegal beat Egypt 1-0 in the Cup final in Yaounde on Sunday.",
+    ],
+)
+def test_disasters_and_sport_are_no_political_violence(extractor, text) -> None:
+    assert not [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+
+
+def test_a_grenade_near_a_match_is_still_an_attack(extractor) -> None:
+    text = "Attackers threw a grenade into a bar where fans were watching a football match."
+    subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
+    assert subs == {"Grenade"}
+
+
+def test_protesters_wrecking_property_riot(extractor) -> None:
+    [mention] = _reported(_extract(extractor, "Protesters set fire to the town hall in Kasserine."))
+    assert (mention["cameo_code"], mention["acled_sub_event_type"]) == (
+        "145",
+        "Violent demonstration",
+    )
+
+
+def test_irregular_past_forms_reach_their_verb(extractor) -> None:
+    [mention] = _reported(_extract(extractor, "Government troops retook Kidal from the rebels."))
+    assert mention["acled_sub_event_type"] == "Government regains territory"
+
+
+def test_vowed_act_under_a_misparsed_infinitive_is_a_threat(extractor) -> None:
+    found = _extract(extractor, "The rebels have sworn to fight until they take the capital.")
+    assert {m["plover_type"] for m in found} == {"THREATEN"}
+
+
+def test_a_death_protested_about_is_no_toll(extractor) -> None:
+    text = "About 200 students protested in Shiraz against the death of Mahsa Amini."
+    [mention] = _reported(_extract(extractor, text))
+    assert (mention["fatalities"], mention["acled_sub_event_type"]) == (None, "Peaceful protest")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of people gathered peacefully in Valparaiso to mark the anniversary.",
+        "Nurses formed a human chain outside the hospital in Kano demanding back pay.",
+    ],
+)
+def test_peaceful_gatherings_are_protests(extractor, text) -> None:
+    subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
+    assert subs == {"Peaceful protest"}

@@ -99,3 +99,36 @@ def test_future_act_keeps_its_own_date(nlp) -> None:
     text = "The US will send 3,000 more troops in August under a strategy announced last week."
     found = _resolve(nlp, text, "send")
     assert (found.date, found.precision, found.flag) == (dt.date(2019, 8, 1), "month", "future")
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("On or around 15 March 2018, gunmen abducted four farmers.", "abducted",
+         dt.date(2018, 3, 15)),
+        ("Around 2 February 2019 (as reported), rebels clashed with troops.", "clashed",
+         dt.date(2019, 2, 2)),
+        ("Villagers said militia fighters torched the market on 7th of March.", "torched",
+         dt.date(2019, 3, 7)),
+    ],
+)  # fmt: skip
+def test_date_written_with_its_day_wins(nlp, text: str, trigger: str, expected: dt.date) -> None:
+    found = _resolve(nlp, text, trigger)
+    assert (found.date, found.precision) == (expected, "day")
+
+
+def test_ages_are_not_years(nlp) -> None:
+    for age in ("32", "aged 41", "27 years old", "19-year-old"):
+        assert resolve_expression(age, PUBLISHED.date()) is None
+    found = _resolve(nlp, "Bello, 32, a trader, was shot dead by soldiers on Monday.", "shot")
+    assert (found.date, found.precision) == (dt.date(2019, 3, 11), "day")
+    undated = _resolve(nlp, "Bello, 32, a trader, was shot dead by soldiers.", "shot")
+    assert undated.date == PUBLISHED.date()
+
+
+def test_undated_sentence_continues_the_report_date(nlp) -> None:
+    sent = next(nlp("Two guards were killed.").sents)
+    before = "On 2 March 2019, gunmen stormed a police post near the border. "
+    found = resolve_event_date(sent, sent[3], PUBLISHED, before)
+    assert (found.date, found.precision, found.flag) == (dt.date(2019, 3, 2), "day", "reported")
+    assert resolve_event_date(sent, sent[3], PUBLISHED, "No date here. ").date == PUBLISHED.date()

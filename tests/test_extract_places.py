@@ -189,3 +189,128 @@ def test_follow_up_sentence_takes_the_previous_town(nlp, gazetteer) -> None:
     place = locate_event(sent, trigger, gazetteer, Counter({"IRQ": 4}))
     assert (place.country, place.geo_precision) == ("IRQ", 1)
     assert place.name.startswith("Sinj")
+
+
+def _names(gazetteer: Gazetteer, text: str) -> list[str]:
+    return [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
+
+
+def test_names_match_exactly_outside_transliterated_countries(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("A New") == []  # not the Turkmen town of Änew
+    assert _names(gazetteer, "A New York man was detained on Monday.") == ["New York"]
+    assert gazetteer.lookup("Cox's Bazar")[0].country == "BGD"  # apostrophes and accents fold
+    lower_shabelle = gazetteer.lookup("Lower Shabelle")[0]  # GeoNames writes "Shabeelle"
+    assert (lower_shabelle.country, lower_shabelle.geo_precision) == ("SOM", 3)
+
+
+def test_small_town_needs_a_place_context(gazetteer: Gazetteer) -> None:
+    assert _names(gazetteer, "Police questioned Juan Morales about the fire.") == []
+    assert _names(gazetteer, "Farmers marched in Morales on Sunday.") == ["Morales"]
+    assert _names(gazetteer, "Farmers marched through Kukawa village.") == ["Kukawa"]
+
+
+def test_own_name_beats_an_alternate_name(gazetteer: Gazetteer) -> None:
+    [(_, _, place)] = gazetteer.find_mentions("Lawyers rallied in Islamabad on Monday.")
+    assert place.country == "PAK"
+    # No town is called just "New York": the city (GeoNames' "New York City") before the state.
+    [(_, _, city)] = gazetteer.find_mentions("Nurses marched in New York on Monday.")
+    assert (city.country, city.geo_precision) == ("USA", 1)
+
+
+def test_document_country_decides_an_ambiguous_name(nlp, gazetteer) -> None:
+    text = "Shelling continued across Yemen. Mortar rounds hit homes in Hays on Monday."
+    counts = article_countries(gazetteer, text)
+    sent = list(nlp(text).sents)[1]
+    trigger = next(t for t in sent if t.text == "hit")
+    assert locate_event(sent, trigger, gazetteer, counts).country == "YEM"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # X resolves inside (Y, Z): X itself.
+        ("Gunmen ambushed a bus near Hays town (Hays, Al Hudaydah).", "ambushed",
+         ("YEM", 2)),
+        # X unknown: the district Y at precision 2, in Z's country.
+        ("Militants burned a school in Qoryoley-Dhexe village (Marka, Lower Shabelle).",
+         "burned", ("SOM", 2)),
+        # Only the province is given and X is unknown: the province, precision 3.
+        ("Militants burned a school in Ceel-Dheere-Yare (Hiraan).", "burned", ("SOM", 3)),
+    ],
+)  # fmt: skip
+def test_acled_locator_places_the_event(nlp, gazetteer, text, trigger, expected) -> None:
+    place = _locate(nlp, gazetteer, text, trigger, Counter())
+    assert (place.country, place.geo_precision) == expected
+
+
+def test_kind_word_after_a_name_picks_the_reading(nlp, gazetteer) -> None:
+    city = _locate(nlp, gazetteer, "Teachers marched in Basra city over pay.", "marched")
+    assert (city.country, city.geo_precision, city.geonames_id is not None) == ("IRQ", 1, True)
+    district = _locate(nlp, gazetteer, "A bomb exploded in Sangin district.", "exploded")
+    assert (district.country, district.geo_precision) == ("AFG", 2)
+
+
+def test_owner_of_a_place_and_nationality_of_an_actor(nlp, gazetteer) -> None:
+    text = "US forces struck a camp in Somalia's Lower Shabelle region."
+    place = _locate(nlp, gazetteer, text, "struck", Counter())
+    assert place.country == "SOM"
+    mentions = places.sentence_places(next(nlp(text).sents), gazetteer, Counter())
+    assert [m.relation for m in mentions if m.text == "US"] == [places.REL_NATIONALITY]
+
+
+def test_dateline_is_the_last_resort(nlp, gazetteer) -> None:
+    text = "BASRA - Gunmen killed two guards in Nasiriyah on Monday."
+    assert _locate(nlp, gazetteer, text, "killed").name.startswith("Nas")
+    alone = _locate(nlp, gazetteer, "BASRA - Gunmen killed two guards on Monday.", "killed")
+    assert alone.name.startswith("Basr")
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from eventwire.extract.engine import Extractor
+
+    return Extractor(Settings())
+
+
+def _coded(extractor, text: str) -> list[dict]:
+    import datetime as dt
+
+    from eventwire.extract.engine import Document
+
+    published = dt.datetime(2022, 10, 3, 9, tzinfo=dt.UTC)
+    return list(extractor.extract([Document(id="p", text=text, published=published)]))
+
+
+def test_event_country_comes_from_the_place_not_the_actors(extractor) -> None:
+    text = (
+        "Thousands of Iranians protested in Tehran on Saturday against US sanctions. "
+        "Police beat protesters with batons, US officials and the US State Department said."
+    )
+    coded = [m for m in _coded(extractor, text) if m["plover_type"] in ("PROTEST", "ASSAULT")]
+    assert coded and {m["country"] for m in coded} == {"IRN"}
+
+
+def test_person_named_like_a_place_is_not_the_place(extractor) -> None:
+    text = "Police arrested Juan Morales during a protest in Bogota on Tuesday."
+    coded = _coded(extractor, text)
+    assert coded and all(m["country"] == "COL" for m in coded)
+
+
+def test_foreign_language_name_of_a_small_town_abroad_is_not_a_place(nlp, gazetteer) -> None:
+    text = "Gunmen raided Auno town, 25 km west of Maiduguri, and killed nine travellers."
+    assert _names(gazetteer, text) == ["Maiduguri"]
+    counts = article_countries(gazetteer, text, gazetteer.name_spans(text))
+    place = _locate(nlp, gazetteer, text, "raided", counts)
+    assert (place.country, place.geo_precision) == ("NGA", 2)
+    assert _names(gazetteer, "Gunmen raided Auno town on Friday.") == ["Auno"]
+
+
+def test_locator_province_decides_an_ambiguous_district(nlp, gazetteer) -> None:
+    text = "Insurgents overran Palma town (Palma, Cabo Delgado) after a siege."
+    place = _locate(nlp, gazetteer, text, "overran", Counter())
+    assert (place.country, place.geo_precision) == ("MOZ", 3)
+
+
+def test_nationality_right_after_the_verb_is_not_the_place(extractor) -> None:
+    coded = _coded(extractor, "Militants ambushed US troops near Kandahar on Monday.")
+    assert coded and {(m["country"], m["geo_precision"]) for m in coded} == {("AFG", 2)}

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -51,18 +49,6 @@ class RecordingNotifier(BaseNotifier):
         SENT_ALERTS.append(
             {"task_id": context["ti"].task_id, "exception": str(context["exception"])}
         )
-
-
-@pytest.fixture(scope="module")
-def dags():
-    subprocess.run(
-        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
-    )
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    bag = BundleDagBag(dag_folder=str(REPO_ROOT / "dags"), bundle_path=REPO_ROOT / "dags")
-    assert bag.import_errors == {}
-    return bag.dags
 
 
 @pytest.fixture

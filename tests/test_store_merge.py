@@ -74,6 +74,17 @@ def test_different_events_stay_apart(root, change):
     assert len(_events(root)) == 2
 
 
+def test_negated_mention_is_kept_but_never_an_event(root):
+    window = run()
+    _run(root, window, [mention("m-denied", window, negated=True, fatalities=None)])
+    nxt = run(minute=15)
+    result = _run(root, nxt, [mention("m-real", nxt, fatalities=4)])
+    mentions = {m["mention_id"]: m for m in parquet.read_dataset(root, "mentions").to_pylist()}
+    assert mentions["m-denied"]["event_id"] is None
+    assert set(_events(root)) == {merge.event_id_for("m-real")}
+    assert result.events_written == 1
+
+
 def test_later_mention_keeps_the_id_and_updates_the_event(root):
     first, later = run(), run(hour=12)
     _run(root, first, [mention("m1", first, fatalities=20, source_name="Rudaw")])

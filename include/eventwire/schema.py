@@ -422,7 +422,21 @@ ARTICLES = pa.schema(
     ]
 )
 
-MENTIONS = pa.schema([_VERSION, *EVENT_RECORD_FIELDS])
+# A negated mention ("did not attack") is kept for the record but never becomes an event: its
+# event_id is null. Every other mention names the event it was merged into.
+MENTIONS = pa.schema(
+    [
+        _VERSION,
+        _field(
+            "event_id",
+            pa.string(),
+            "Identity of the real-world event this mention was merged into; null for a negated "
+            "mention, which never becomes an event.",
+            derived="`ev` + 16 hex of sha256 of the event's first mention's `mention_id`.",
+        ),
+        *EVENT_RECORD_FIELDS[1:],
+    ]
+)
 
 EVENTS = pa.schema(
     [

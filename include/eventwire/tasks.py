@@ -46,11 +46,6 @@ RECODED = "recoded"  # the reason deletions/ gives for events a recode removed
 EXTRACT_STAGE = "extract"  # quarantine stage of documents (or sentences) the engine did not code
 # Staged quarantine rows keep their partition column (the stage) for write_interval.
 _STAGED_QUARANTINE = schema.QUARANTINE.append(pa.field("stage", pa.string()))
-# Staged mentions have no event_id yet (publish_events' merge assigns it): MENTIONS, nullable id.
-_STAGED_MENTIONS = schema.MENTIONS.set(
-    schema.MENTIONS.get_field_index("event_id"),
-    schema.MENTIONS.field("event_id").with_nullable(True),
-)
 
 
 def data_root(settings: Settings) -> DataRoot:
@@ -309,7 +304,7 @@ def extract_batch(batch: dict, settings: Settings, run_id: str) -> dict:
         "mentions": len(mentions),
         "not_coded": len(not_coded),
         "articles_digest": batch.get("articles_digest"),
-        "staged": staging.stage(root, "events", window, run_id, name, mentions, _STAGED_MENTIONS),
+        "staged": staging.stage(root, "events", window, run_id, name, mentions, schema.MENTIONS),
         "staged_quarantine": staging.stage(
             root, "events", window, run_id, f"{name}.quarantine", rejects, _STAGED_QUARANTINE
         ),

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -109,18 +107,6 @@ def _cli(argv: list[str]) -> int:
 
 
 # -- 1. one document stops all event coding
-
-
-@pytest.fixture(scope="module")
-def dags():
-    subprocess.run(
-        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
-    )
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    bag = BundleDagBag(dag_folder=str(REPO_ROOT / "dags"), bundle_path=REPO_ROOT / "dags")
-    assert bag.import_errors == {}
-    return bag.dags
 
 
 @pytest.mark.slow
@@ -248,18 +234,22 @@ def test_two_runs_of_one_interval_keep_their_own_staging(settings):
 @pytest.mark.timeout(120)
 def test_a_publish_that_failed_can_be_retried(settings):
     root = tasks.data_root(settings)
-    for hour in range(4):  # a history of busy runs: a quiet one is a critical volume anomaly
+    for hour in range(4):  # a history of busy runs: a run with one mention is far off its band
         start = datetime(2017, 11, 1, hour, 0, tzinfo=UTC)
         manifest.write_manifest(
             root, "events", Interval(start, start + timedelta(minutes=15)), {"mentions": 1000}
         )
-    _ingested(root, [_article("quiet", "Nothing happened here today.")])
+    # One event, not none: an empty run is not judged by the volume check (no verdict on
+    # silence; feed health watches for that).
+    _ingested(root, [_article("quiet", "Police arrested a smuggler in Kano on Monday.")])
     (batch,) = tasks.pending_batches(settings)
     extracted = [tasks.extract_batch(batch, settings, "run-1")]
     for _attempt in range(2):  # before: the retry failed with FileNotFoundError
         with pytest.raises(QualityGateFailed, match=VOLUME_CHECK):
             tasks.publish_events(extracted, settings, "run-1")
-    assert staging.unstage(root, extracted[0]["staged"]) == []
+    # The staged mention is still there for the next attempt.
+    quiet = _article("quiet", "")["article_id"]
+    assert [m["article_id"] for m in staging.unstage(root, extracted[0]["staged"])] == [quiet]
 
 
 # -- 7. one corrupt Parquet file

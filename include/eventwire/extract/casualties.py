@@ -51,6 +51,7 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 # ACLED records the lower bound.
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
 _HYPHENS = frozenset({"-", "–"})
+_TOPIC_PREPOSITIONS = frozenset({"against", "over", "about", "into", "for"})
 # "were reported killed", "are feared dead": the casualty word completes a reporting verb.
 _REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
 _REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
@@ -385,6 +386,12 @@ def _toll_numbers(toll: Token) -> list[Token]:
     return found[-1:]
 
 
+def _is_topic(noun: Token) -> bool:
+    """ "protested against the death of Mahsa Amini", "an inquiry into the killing": a death
+    that is what people speak or protest about, not a toll of the event."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _TOPIC_PREPOSITIONS
+
+
 def _to_death(token: Token) -> bool:
     """ "beat him to death", "were burned to death": any act done to death kills."""
     return any(
@@ -417,7 +424,7 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
     used: set[int] = set()
     for pred in sent:
         role = _role(pred)
-        if role is None or is_cumulative(pred):
+        if role is None or is_cumulative(pred) or _is_topic(pred):
             continue
         pos, kind = role
         for victim in _victims(pred, pos):

@@ -1,12 +1,14 @@
 """Dates: when an event happened, resolved against the article's publication date.
 
 News text dates events relative to the day it is published ("on Thursday", "yesterday", "late
-October"). The date expressions tied to the event's trigger in the parse are tried first, then
-the rest of the sentence; the first one that resolves wins. Common news forms are resolved by
-rule (weekdays are the latest such day on or before publication, months and years take their
-first day at month or year precision, early/mid/late are dropped); anything else goes to
-dateparser, which DESIGN.md measured offline at ~0.4 ms a parse, with the publication date as
-its base. With no date expression the event is dated to the publication day.
+October"). A date written out with its day ("On or around 9 May 2020") is tried first, then
+the date expressions tied to the event's trigger in the parse, then the rest of the sentence;
+the first one that resolves wins. Common news forms are resolved by rule (weekdays are the
+latest such day on or before publication, months and years take their first day at month or
+year precision, early/mid/late are dropped); anything else goes to dateparser, which DESIGN.md
+measured offline at ~0.4 ms a parse, with the publication date as its base. With no date
+expression the event takes the last date written out earlier in the document, else the
+publication day. Ages ("Tays, 32,") are never dates.
 
 ``flag`` says how the date relates to the report: ``historical`` when the event's period ended
 more than ``HISTORICAL_AFTER_DAYS`` before publication, ``future`` when the sentence puts the
@@ -53,7 +55,8 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(_WEEKDAYS)
 
 _LEAD = re.compile(
-    r"^(?:on|in|since|during|by|from|until|till|at|of|as of|the|this past|earlier|later)\s+",
+    r"^(?:on or around|on or about|around|about|on|in|since|during|by|from|until|till|at|of"
+    r"|as of|the|this past|earlier|later)\s+",
 )
 _PART = re.compile(
     r"^(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of|middle of)[\s-]+)"
@@ -83,6 +86,17 @@ _EXTRA = re.compile(
     r"|\blast\s+(?:week|month|year|night)\b",
     re.IGNORECASE,
 )
+# A date written out with its day ("9 May 2020", "June 2", "2nd of June"): the small model
+# often tags only "May 2020" of "On or around 9 May 2020". Such a date is the event's, whatever
+# else the sentence dates (ACLED notes open with it), and it is never an age or a count.
+_MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, reverse=True))
+_EXPLICIT = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME})\.?(?:,?\s+\d{{4}})?"
+    rf"|(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b(?!-)"
+)
+# What the recogniser tags as a date but is a person's age: "Tays, 32," "aged 41", "a
+# 32-year-old". A bare number of up to three digits is never a date on its own.
+_AGE = re.compile(r"^(?:aged\s+)?\d{1,3}(?:[\s-]+years?(?:[\s-]+old)?)?$")
 
 
 @dataclass(frozen=True)
@@ -95,8 +109,12 @@ class EventDate:
     text: str | None
 
 
-def resolve_event_date(sent: Span, trigger: Token, published: dt.datetime) -> EventDate:
-    """The date of the event ``trigger`` names, from the sentence's date expressions."""
+def resolve_event_date(
+    sent: Span, trigger: Token, published: dt.datetime, before: str = ""
+) -> EventDate:
+    """The date of the event ``trigger`` names, from the sentence's date expressions, else
+    from the last date written out in ``before`` (the document up to the sentence), else the
+    publication day."""
     day = published.date()
     future = _future_modality(trigger)
     for text in _expressions(sent, trigger, own_clause_only=future):
@@ -104,7 +122,8 @@ def resolve_event_date(sent: Span, trigger: Token, published: dt.datetime) -> Ev
         if resolved is not None:
             date, precision = resolved
             return EventDate(date, precision, _flag(date, precision, day, future), text)
-    return EventDate(day, DAY, FUTURE if future else REPORTED, None)
+    carried = None if future else preceding_date(before, published)
+    return carried or EventDate(day, DAY, FUTURE if future else REPORTED, None)
 
 
 def resolve_expression(
@@ -114,6 +133,8 @@ def resolve_expression(
     expr = " ".join(text.lower().replace("’", "'").split()).strip(" ,.")
     expr = _LEAD.sub("", expr)
     expr = _LEAD.sub("", expr)
+    if _AGE.match(expr):
+        return None
     if expr in _RELATIVE_DAYS:
         return published - dt.timedelta(days=_RELATIVE_DAYS[expr]), DAY
     ruled = _by_rule(expr, published, future)
@@ -256,25 +277,43 @@ def _own_clause(trigger: Token) -> set[int]:
 
 
 def _expressions(sent: Span, trigger: Token, own_clause_only: bool = False) -> list[str]:
-    """Date expressions of the sentence, those in the trigger's clause first, nearest first.
-    A future act takes only its own clause's dates: the others date acts already done."""
+    """Date expressions of the sentence: dates written out with their day first, then those
+    in the trigger's clause, nearest first. A future act takes only its own clause's dates:
+    the others date acts already done."""
     subtree = _own_clause(trigger)
-    found: list[tuple[bool, int, str]] = []
+    found: list[tuple[bool, bool, int, str]] = []
     spans: list[tuple[int, int]] = []
+    for m in _EXPLICIT.finditer(sent.text):
+        spans.append((sent.start_char + m.start(), sent.start_char + m.end()))
     for ent in sent.ents:
-        if ent.label_ == "DATE":
-            inside = ent.root.i in subtree
+        if ent.label_ == "DATE" and not any(
+            a < ent.end_char and ent.start_char < b for a, b in spans
+        ):
             spans.append((ent.start_char, ent.end_char))
-            if inside or not own_clause_only:
-                found.append((not inside, abs(ent.root.i - trigger.i), ent.text))
     for m in _EXTRA.finditer(sent.text):
         start = sent.start_char + m.start()
-        if any(a <= start < b for a, b in spans):
-            continue
-        span = sent.doc.char_span(start, sent.start_char + m.end(), "expand")
+        if not any(a <= start < b for a, b in spans):
+            spans.append((start, sent.start_char + m.end()))
+    for start, end in spans:
+        span = sent.doc.char_span(start, end, "expand")
         if span is None:
             continue
         inside = span.root.i in subtree
         if inside or not own_clause_only:
-            found.append((not inside, abs(span.root.i - trigger.i), m.group()))
+            explicit = bool(_EXPLICIT.fullmatch(span.text))
+            found.append((not explicit, not inside, abs(span.root.i - trigger.i), span.text))
     return [text for *_, text in sorted(found)]
+
+
+def preceding_date(text: str, published: dt.datetime) -> EventDate | None:
+    """The last date written out with its day in ``text`` (the document before a sentence):
+    a sentence that dates nothing continues the report's date ("On 9 May 2020, gunmen attacked
+    ... Two soldiers were killed.") rather than the publication day."""
+    for m in reversed(list(_EXPLICIT.finditer(text))):
+        resolved = resolve_expression(m.group(), published.date())
+        if resolved is not None:
+            date, precision = resolved
+            return EventDate(
+                date, precision, _flag(date, precision, published.date(), False), m.group()
+            )
+    return None

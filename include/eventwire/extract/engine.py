@@ -93,6 +93,7 @@ SPEECH_OBJECT_WINDOW = 3
 AERIAL_CODE = "195"
 REPRESSION_CODE = "175"
 RIOT_CODE = "145"
+DESTROY_CODE = "1712"
 RIOT_MODE = "riot"
 AERIAL_MODE = "aerial"
 
@@ -177,9 +178,6 @@ class _DocumentPlaces:
             self._mentions = self._gazetteer.find_mentions(self._text, self._spans)
         return [p for a, _, p in self._mentions if sentence.start <= a < sentence.end]
 
-    def in_sentence(self, sentence: Sentence) -> bool:
-        return bool(self._of(sentence))
-
     def carried(self, sentence: Sentence) -> Place | None:
         from eventwire.extract.places import PRECISION_REGION
 
@@ -198,7 +196,11 @@ def _with_place_entities(sdoc: Doc, mentions: list) -> Doc:
     label around them (the small model reads Qaim as a PERSON)."""
     from spacy.util import filter_spans
 
-    spans = [sdoc.char_span(m.start, m.end, label="GPE", alignment_mode="expand") for m in mentions]
+    spans = [
+        sdoc.char_span(m.start, m.end, label="GPE", alignment_mode="expand")
+        for m in mentions
+        if m.tied  # a big town's name in passing may be a person's: the recogniser decides
+    ]
     sdoc.ents = filter_spans([s for s in spans if s is not None])
     return sdoc
 
@@ -221,11 +223,12 @@ def _represses(actor: Actor | None, recipient: Actor | None) -> bool:
     return actor.sector in acled.STATE_SECTORS and recipient.sector in acled.PROTESTER_SECTORS
 
 
-def _riots(actor: Actor | None, recipient: Actor | None) -> bool:
-    """Protesters fighting the police or troops is a riot (CAMEO 145), not a battle."""
-    if actor is None or recipient is None:
+def _riots(code: str, actor: Actor | None) -> bool:
+    """Protesters using force or wrecking property ("a protester demolished the building",
+    "rioters fought the police") riot (CAMEO 145): it is no battle nor a looting."""
+    if actor is None or actor.sector not in acled.PROTESTER_SECTORS:
         return False
-    return actor.sector in acled.PROTESTER_SECTORS and recipient.sector in acled.STATE_SECTORS
+    return _root(code) in (18, 19) or code.startswith(DESTROY_CODE)
 
 
 def _forms(token: Token) -> set[str]:
@@ -576,7 +579,13 @@ class Extractor:
                 # "Police were deployed": the deployed force is the actor, not a target.
                 actor_list, recipient_list = recipient_list, []
             place = self._place(sent, event, countries, places, sentence, mentions)
-            date = resolve_event_date(sent, event.predicate, published) if published else None
+            date = (
+                resolve_event_date(
+                    sent, event.predicate, published, document.text[: sentence.start]
+                )
+                if published
+                else None
+            )
             for actor, recipient in _pairs(actor_list, recipient_list):
                 if self._gathering_without_protesters(event, actor):
                     continue
@@ -589,7 +598,7 @@ class Extractor:
                     code, mode = AERIAL_CODE, AERIAL_MODE
                 elif _root(code) == 19 and _represses(actor, recipient):
                     code, mode = REPRESSION_CODE, None
-                elif _root(code) == 19 and _riots(actor, recipient):
+                elif _riots(code, actor):
                     code, mode = RIOT_CODE, RIOT_MODE
                 elif code == VISIT_CODE and actor is not None and actor.sector in ARMED:
                     code, mode = DEPLOY_CODE, None
@@ -752,8 +761,8 @@ class Extractor:
         """ "Protesters gathered outside parliament" is a demonstration; "leaders gathered in
         Paris" is not: a verb of gathering codes a protest only with demonstrators."""
         gathering = event.trigger.lemma in self._context.get("gather", frozenset())
-        if not gathering or event.trigger.pos != lexicon.VERB:
-            return False
+        if not gathering or event.trigger.pos != lexicon.VERB or event.trigger.specificity > 1:
+            return False  # "gathered peacefully" says it was a demonstration by itself
         return actor is None or actor.sector not in acled.PROTESTER_SECTORS
 
     def _obligations(self, sdoc: Doc, coded: set[int]) -> list[_Coded]:
@@ -919,13 +928,28 @@ class Extractor:
         sentence: Sentence,
         mentions: list,
     ) -> Place | None:
-        """The event's place: its object if a place ("fled Qaim", also when the parse missed
-        the object), else the place tied to it, else (when the sentence names no place) the
-        last town named just before."""
-        from eventwire.extract.places import PRECISION_REGION, locate_event
+        """The event's place: the place of an ACLED locator ("in X (Y, Z)"), else its object
+        if a place ("fled Qaim", also when the parse missed the object), else the place tied
+        to it, else (when the sentence names no place as a location) the last town named
+        just before. A name the entity recogniser reads as a person's is not a place, nor is a
+        country named as whose ("US forces")."""
+        from eventwire.extract.places import (
+            PRECISION_REGION,
+            REL_LOCATOR,
+            REL_NATIONALITY,
+            is_location,
+            locate_event,
+            without_people,
+        )
 
+        mentions = without_people(sent, mentions)
+        located = [m.place for m in mentions if m.relation == REL_LOCATOR]
+        if located:
+            return located[0]
         predicate = event.predicate
         for m in mentions:
+            if m.relation == REL_NATIONALITY:
+                continue
             direct = m.head.dep_ == "dobj" and m.head.head.i in (predicate.i, event.token.i)
             if direct or (
                 event.trigger.pos == lexicon.VERB and m.start == _next_start(event.token)
@@ -939,7 +963,7 @@ class Extractor:
             place = self.gazetteer.country(main[0][0]) if main else None
         if place is not None and place.geo_precision < PRECISION_REGION:
             return place
-        if places.in_sentence(sentence):
+        if any(is_location(m) for m in mentions):
             return place
         return places.carried(sentence) or place
 

@@ -8,10 +8,16 @@ places GeoNames' city list lacks (``data/places_supplement.tsv``). Building the 
 seconds, so it is built once into a versioned pickle under ``settings.cache_dir`` and loaded from
 there afterwards (and kept per process).
 
-Names are compared by a *key* that folds the spelling variation of transliterated Arabic and
-Kurdish names: diacritics, apostrophes and ayn marks, hyphens and spaces, the article prefixes
-(al-, Al , El-, ar-, as-...), a final -ah/-eh and doubled letters ("Al Qa'im" and "Qaim",
-"Al Hawijah" and "Hawija", "Abu Kamal" and "BuKamal" share a key).
+Names are compared as written, but for case, diacritics, apostrophes and punctuation
+(``exact_key``). Places of the countries whose names reach English transliterated from Arabic
+script (``TRANSLITERATED_COUNTRIES``) also match by a *key* that folds that spelling variation:
+spaces, the article prefixes (al-, Al , El-, ar-, as-...), a final -ah/-eh and doubled letters
+("Al Qa'im" and "Qaim", "Al Hawijah" and "Hawija", "Abu Kamal" and "BuKamal" share a key).
+Elsewhere such folding found ordinary words ("A New" York as Änew, in Turkmenistan).
+
+A name in running text is a place when its context ties it to one ("in", "near", "X town",
+"X district", ACLED's "X (Y, Z)" locator) or when it is known without context (a country, a
+region, a big town, a town of the country the article is about); see ``Gazetteer._spans``.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from eventwire.config import Settings
 
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 # Bump when the index layout or the key function changes: old cache files are then ignored.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # The largest place name, in words, looked up in running text ("Ras al Ain", "Deir ez Zor").
 MAX_NAME_WORDS = 4
 # A one-word town with fewer people than this is a mention only after a locative word ("in",
@@ -52,6 +58,26 @@ SHORT_NAME_CHARS = 3
 ARTICLE_COUNTRY_WEIGHT = 3.0
 # A country named outright counts this many times a town of that country in article_countries.
 COUNTRY_MENTION_WEIGHT = 2
+# A name the text ties to a spot ("in Tehran", "Kidal town", an ACLED locator) counts this many
+# times a name in passing ("US sanctions") in article_countries: where things happen outweighs
+# whom they concern. Set by hand; a report about protests in Iran against US sanctions names
+# the US more often than Iran, and its placeless sentences must still fall back to Iran.
+LOCATIVE_WEIGHT = 2
+
+# Countries whose place names reach English text transliterated from Arabic script (Arabic,
+# Persian, Pashto, Urdu) or, for Somalia, with long vowels written single or double: only their
+# places match by the spelling-folded ``name_key`` ("Al Qa'im" = "Qaim", "Shabeelle" =
+# "Shabelle"). Every other place needs its exact name, diacritics, case and punctuation aside:
+# the folded key made "A New" (York) the Turkmen town of Änew and "Bassa" the city Bafoussam.
+TRANSLITERATED_COUNTRIES = frozenset(
+    {
+        "AFG", "ARE", "BHR", "COM", "DJI", "DZA", "EGY", "ESH", "IRN", "IRQ", "ISR", "JOR",
+        "KWT", "LBN", "LBY", "MAR", "MRT", "OMN", "PAK", "PSE", "QAT", "SAU", "SDN", "SOM",
+        "SSD", "SYR", "TUN", "YEM",
+    }
+)  # fmt: skip
+# Index keys of the folded spelling start with this, so they never meet an exact key.
+_FOLDED = "~"
 
 # Place-name keys kept per process (a key and its name are short strings).
 NAME_KEY_CACHE = 1 << 16
@@ -87,6 +113,7 @@ _FINAL_AH = re.compile(r"([aei])h$")
 _DOUBLED = re.compile(r"(.)\1+")
 # Words of running text: letters with inner hyphens and apostrophes ("al-Qaim", "Qa'im").
 _WORD = re.compile(r"[^\W\d_](?:[\w’‘'`\-]*\w)?")
+_POSSESSIVE = frozenset({"'s", "’s"})
 _ADMIN_WORDS = re.compile(
     r"\b(?:governorate|province|region|state|muhafazat|mayorality of|wilayat|oblast|county)\b",
     re.IGNORECASE,
@@ -135,6 +162,31 @@ _PLACE_NOUNS = frozenset(
         "stronghold",
     }
 )
+# A word right after a name that says what kind of place it is ("Kidal town", "Sangin district",
+# "Zamfara state"), and so makes the name a place even when it is small or a common word.
+# Towns: the town itself. Districts: the area around a town (ACLED's precision 2). Regions: the
+# first-level division when there is one of that name, else the area around the town.
+_TOWN_NOUNS = frozenset(
+    {"town", "city", "village", "hamlet", "settlement", "locality", "neighbourhood",
+     "neighborhood", "camp", "port", "market", "square"}
+)  # fmt: skip
+_DISTRICT_NOUNS = frozenset(
+    {"district", "sub-district", "subdistrict", "lga", "municipality", "commune", "area",
+     "countryside", "outskirts", "suburbs", "locality"}
+)  # fmt: skip
+_REGION_NOUNS = frozenset(
+    {"province", "governorate", "region", "state", "county", "department", "prefecture",
+     "oblast", "division"}
+)  # fmt: skip
+# Lower case only: "State" of "US State Department" is part of a name, not a kind of place.
+_KIND_NOUN = re.compile(
+    r"\s+(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
+)
+# ACLED's notes place an event as "in X (Y, Z)": Y its second- and Z its first-level division;
+# or as "in X (Z)" with the division alone.
+_LOCATOR = re.compile(
+    r"\(\s*([^\W\d_][^()\[\],;\d]{1,40}?)(?:,\s*([^\W\d_][^()\[\],;\d]{1,40}?))?\s*\)"
+)
 _DIRECTIONS = frozenset(
     {
         "north",
@@ -170,8 +222,19 @@ REL_FROM = "from"
 REL_OTHER = "other"
 REL_OBJECT = "object"
 REL_SUBJECT = "subject"
-# Subjects are left out: a place as subject is an actor ("Erbil was declared..."), not a venue.
+# The place an ACLED locator names ("in X (Y, Z)"): the event's place by that convention.
+REL_LOCATOR = "locator"
+# The place of a dateline ("MAIDUGURI, Nigeria - ..."): where the report was filed, taken for
+# the event only when the sentence names no other place.
+REL_DATELINE = "dateline"
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^-–—\n]{1,40})?\s+[-–—]+\s")
+# A country named as a modifier or in passing, with no place word before it ("US forces", "US
+# sanctions", "..., US officials said"): whose, not where.
+REL_NATIONALITY = "nationality"
+# Subjects and nationalities are left out: a place as subject is an actor ("Erbil was
+# declared..."), not a venue.
 _RELATION_RANK = {
+    REL_LOCATOR: -1,
     REL_IN: 0,
     REL_NEAR: 0,
     REL_DIRECTION: 0,
@@ -180,6 +243,7 @@ _RELATION_RANK = {
     REL_MODIFIER: 2,
     REL_FROM: 3,
     REL_OTHER: 3,
+    REL_DATELINE: 4,
 }
 
 
@@ -212,7 +276,9 @@ class PlaceMention:
     """A place named in a sentence, how it is tied to the sentence, and the resolved place.
 
     ``relation`` lets the engine tell a location ("in Zummar": ``in``) from a place used as an
-    actor ("Erbil was declared...": ``subject``, the capital-as-government metonymy).
+    actor ("Erbil was declared...": ``subject``, the capital-as-government metonymy). ``tied``
+    is false for a name taken only because it is a big town's ("Lincoln said..."): the entity
+    recogniser may still call it a person, and a person is never a place.
     """
 
     start: int
@@ -221,6 +287,20 @@ class PlaceMention:
     place: Place
     relation: str
     head: Token
+    tied: bool = True
+
+
+class NameSpan(NamedTuple):
+    """A place name found in text: character span, candidate entries (best first), whether its
+    context ties it to a place (see ``PlaceMention.tied``), and, for the place of an ACLED
+    locator, the precision that locator gives it (2 when only its district resolved, 3 when
+    only its province did)."""
+
+    start: int
+    end: int
+    candidates: tuple[int, ...]
+    tied: bool = True
+    locator: int | None = None
 
 
 @dataclass(frozen=True)
@@ -236,8 +316,10 @@ class _Entry:
 
 
 @functools.lru_cache(maxsize=NAME_KEY_CACHE)
-def name_key(name: str) -> str:
-    """The spelling-folded lookup key of a place name ("" when nothing of it is Latin script).
+def exact_key(name: str) -> str:
+    """A name as written, but for case, diacritics, apostrophes and punctuation ("Cox’s Bāzār"
+    and "Cox's Bazar", "Deir ez-Zor" and "Deir ez Zor"); words stay apart ("A New" is not
+    "Änew"). "" when nothing of it is Latin script.
 
     Cached: scanning text looks up every capitalised run of up to four words, and news repeats
     its names, so most calls ask again for a key already made.
@@ -246,12 +328,25 @@ def name_key(name: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.lower())
     text = _NON_ALNUM.sub(" ", text).strip()
-    text = _ARTICLE_PREFIX.sub("", text)
+    return text if text.isascii() else ""
+
+
+@functools.lru_cache(maxsize=NAME_KEY_CACHE)
+def name_key(name: str) -> str:
+    """The spelling-folded lookup key of a place name ("" when nothing of it is Latin script):
+    ``exact_key`` without article prefixes, spaces, a final -ah and doubled letters."""
+    text = _ARTICLE_PREFIX.sub("", exact_key(name))
     text = _ABU_PREFIX.sub("bu", text)
     text = text.replace(" ", "")
     text = _FINAL_AH.sub(r"\1", text)
-    text = _DOUBLED.sub(r"\1", text)
-    return text if text.isascii() else ""
+    return _DOUBLED.sub(r"\1", text)
+
+
+def _index_keys(entry: _Entry, names: list[str]) -> set[str]:
+    keys = {exact_key(n) for n in names}
+    if entry.country in TRANSLITERATED_COUNTRIES:
+        keys |= {_FOLDED + name_key(n) for n in names if name_key(n)}
+    return {k for k in keys if len(k.lstrip(_FOLDED)) >= 2}
 
 
 def _entry_place(entry: _Entry, precision: int | None = None) -> Place:
@@ -282,6 +377,8 @@ class Gazetteer:
         self._countries = {
             e.country: i for i, e in enumerate(entries) if e.kind == _KIND_COUNTRY and e.country
         }
+        # Per gazetteer, as name_key is per process: news repeats its names.
+        self._candidates = functools.lru_cache(maxsize=NAME_KEY_CACHE)(self._lookup_ids)
 
     @classmethod
     def load(cls, settings: Settings) -> Gazetteer:
@@ -291,7 +388,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         """Every place with this name (any spelling variant), most populous first."""
-        return [_entry_place(self._entries[i]) for i in self._candidates(name_key(name))]
+        return [_entry_place(self._entries[i]) for i in self._candidates(name)]
 
     def country(self, iso3: str) -> Place | None:
         """The country itself as a place (precision 3), for events placed only by country."""
@@ -299,111 +396,278 @@ class Gazetteer:
         return None if i is None else _entry_place(self._entries[i])
 
     def find_mentions(
-        self, text: str, spans: list[tuple[int, int, tuple[int, ...]]] | None = None
+        self, text: str, spans: list[NameSpan] | None = None
     ) -> list[tuple[int, int, Place]]:
         """Character spans of place names in ``text``, each with its most likely place.
 
-        Without article context the most populous reading wins; ``sentence_places`` and
-        ``locate_event`` redo the choice with the article's countries. ``spans`` is
-        ``name_spans(text)`` when the caller has it already (one scan per document).
+        ``spans`` is ``name_spans(text)`` when the caller has it already (one scan per
+        document); its candidates are already ordered toward the document's countries.
         """
         found = self.name_spans(text) if spans is None else spans
-        return [(s, e, _entry_place(self._entries[c[0]])) for s, e, c in found]
+        return [
+            (s.start, s.end, _entry_place(self._entries[s.candidates[0]], s.locator)) for s in found
+        ]
 
-    def name_spans(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
-        """Place names of ``text`` without article context: (start, end, candidate ids)."""
-        return self._spans(text)
+    def name_spans(self, text: str) -> list[NameSpan]:
+        """Place names of a whole document, each name's candidates ordered toward the
+        countries the document is about (see ``article_countries``). A name found only as a
+        ``_foreign_alias`` goes when the other names place nothing in its country."""
+        found = self._spans(text)
+        alias = [self._foreign_alias(text[s.start : s.end], s) for s in found]
+        support = {
+            self._entries[i].country
+            for s, a in zip(found, alias, strict=True)
+            if not a
+            for i in s.candidates
+        }
+        spans = [
+            s
+            for s, a in zip(found, alias, strict=True)
+            if not a
+            or not support
+            or any(self._entries[i].country in support for i in s.candidates)
+        ]
+        countries = article_countries(self, text, spans)
+        return [
+            s._replace(candidates=self._ordered(s.candidates, countries, text[s.start : s.end]))
+            for s in spans
+        ]
 
-    def _candidates(self, key: str) -> tuple[int, ...]:
-        return self._index.get(key, ()) if key else ()
+    def _lookup_ids(self, name: str) -> tuple[int, ...]:
+        """Entries named exactly ``name``, and those of transliterated countries whose folded
+        spelling matches it, most populous first."""
+        exact = self._index.get(exact_key(name), ()) if exact_key(name) else ()
+        key = name_key(name)
+        folded = self._index.get(_FOLDED + key, ()) if key else ()
+        if not folded or folded == exact:
+            return exact
+        if not exact:
+            return folded
+        return tuple(sorted(set(exact) | set(folded), key=self._rank))
 
-    def _spans(
-        self, text: str, countries: Counter[str] | None = None
-    ) -> list[tuple[int, int, tuple[int, ...]]]:
+    def _rank(self, i: int) -> tuple[int, int]:
+        return (-self._entries[i].population, _KIND_RANK[self._entries[i].kind])
+
+    def _spans(self, text: str, countries: Counter[str] | None = None) -> list[NameSpan]:
         """Longest-match place names, with the checks that keep common words and people out.
 
-        A one-word match needs a locative word or a list before it when it is a small town or a
-        short word ("In", "An": GeoNames has such places), and is dropped when it follows a
-        capitalised word mid-sentence (a person's name: "Abdul Illah", "Haidar Abadi"). A small
-        town of a country the article is about (``countries``) needs no locative word after a
-        lower-case word ("invading Qaim"; not "Many" or "Rapid" opening a sentence).
+        A name is taken when its context ties it to a place (a locative word or a list before
+        it, a kind of place after it, an ACLED locator), or when it stands alone: a country or
+        region, a town of ``BARE_MENTION_MIN_POPULATION``, or, after a lower-case word, a
+        town of a country the article is about (``countries``: "invading Qaim"; not "Many" or
+        "Rapid" opening a sentence). Short words ("In", "An": GeoNames has such places) and
+        names after a capitalised word mid-sentence (a person's: "Abdul Illah") never stand
+        alone. With ``countries``, a small town abroad found by another language's name is
+        left out (see ``_foreign_alias``).
         """
         home = {c for c, n in (countries or Counter()).items() if n >= HOME_COUNTRY_MIN_WEIGHT}
+        found_locators = self._locators(text)
+        locators = [(m.start(), m.end()) for m, _ in found_locators]
         words = list(_WORD.finditer(text))
-        spans: list[tuple[int, int, tuple[int, ...]]] = []
+        spans: list[NameSpan] = []
         i = 0
         while i < len(words):
-            found = self._match_at(text, words, i)
+            found = self._match_at(text, words, i) if _capitalised(words[i].group()) else None
             if found is None:
                 i += 1
                 continue
-            n, candidates = found
-            start, end = words[i].start(), words[i + n - 1].end()
-            if n > 1 or self._single_word_ok(text, words, i, candidates, spans, home):
-                spans.append((start, end, candidates))
+            n, end, candidates = found
+            start = words[i].start()
+            if any(a <= start < b for a, b in locators):
+                i += n  # read as a whole by _apply_locators
+                continue
+            tied = (
+                _locative_before(text, start, spans)
+                or bool(_KIND_NOUN.match(text, end))
+                or any(_names_before(text, end, a) for a, _ in locators)
+            )
+            alone = not tied and self._stands_alone(text, words, i, n, candidates, home)
+            span = NameSpan(start, end, candidates, tied or alone == _HOME)
+            if (tied or alone) and not (
+                countries
+                and self._foreign_alias(text[start:end], span)
+                and not any(self._entries[c].country in countries for c in candidates)
+            ):
+                spans.append(span)
             i += n
-        return spans
+        return self._apply_locators(text, spans, found_locators) if locators else spans
 
-    def _single_word_ok(
+    def _foreign_alias(self, name: str, span: NameSpan) -> bool:
+        """Found only as another language's name of a small town abroad ("Auno" is the Picard
+        name of Aulnoy-lez-Valenciennes; "Auno town, west of Maiduguri" is in Nigeria): such
+        a name is a place only in a document naming nothing else, or that town's country."""
+        if span.locator is not None:
+            return False
+        written = exact_key(name)
+        return all(
+            entry.kind == _KIND_TOWN
+            and entry.population < BARE_MENTION_MIN_POPULATION
+            and entry.country not in TRANSLITERATED_COUNTRIES
+            and exact_key(entry.name) != written
+            for entry in (self._entries[i] for i in span.candidates)
+        )
+
+    def _stands_alone(
         self,
         text: str,
         words: list[re.Match],
         i: int,
+        n: int,
         candidates: tuple[int, ...],
-        spans: list[tuple[int, int, tuple[int, ...]]],
         home: set[str],
-    ) -> bool:
+    ) -> str | None:
+        """Why a name with no place context is still a place (``_BIG``, ``_HOME``), or None."""
         word = words[i].group()
         best = self._entries[candidates[0]]
-        if best.kind == _KIND_TOWN and _follows_name(text, words, i):
-            return False
-        short = len(name_key(word)) <= SHORT_NAME_CHARS and not (
-            word.isupper() and best.kind == _KIND_COUNTRY
-        )
-        stands_alone = not short and (
-            best.kind != _KIND_TOWN
-            or best.population >= BARE_MENTION_MIN_POPULATION
-            or best.geonames_id is None
-            or (
-                i > 0
-                and words[i - 1].group()[:1].islower()
-                and any(self._entries[c].country in home for c in candidates)
-            )
-        )
-        return stands_alone or _locative_before(text, words[i].start(), spans)
+        if _follows_name(text, words, i):
+            return None
+        if n == 1 and len(name_key(word)) <= SHORT_NAME_CHARS:
+            return _BIG if word.isupper() and best.kind == _KIND_COUNTRY else None
+        if best.kind != _KIND_TOWN or best.geonames_id is None:
+            return _BIG
+        after_lower = i > 0 and words[i - 1].group()[:1].islower()
+        if after_lower and any(self._entries[c].country in home for c in candidates):
+            return _HOME
+        return _BIG if best.population >= BARE_MENTION_MIN_POPULATION else None
+
+    def _apply_locators(
+        self,
+        text: str,
+        spans: list[NameSpan],
+        locators: list[tuple[re.Match, tuple[set[str], str]]],
+    ) -> list[NameSpan]:
+        """Each "X (Y, Z)" names one place: X in Y's and Z's country (and, when it can, in Z),
+        else Y at precision 2, else Z at precision 3. Y and Z only describe X: they stay
+        mentions only when they are the place."""
+        for m, (countries, admin) in locators:
+            open_at = m.start()
+            x = next((k for k, s in enumerate(spans) if _names_before(text, s.end, open_at)), None)
+            if x is not None:
+                kept = self._within(spans[x].candidates, countries, admin)
+                if kept:
+                    spans[x] = NameSpan(spans[x].start, spans[x].end, kept, True, PRECISION_TOWN)
+                    continue
+                del spans[x]
+            for group, precision in ((1, PRECISION_NEAR), (2, PRECISION_REGION)):
+                if m.group(group) is None:
+                    break
+                kept = self._within(self._candidates(m.group(group)), countries, admin)
+                if kept:
+                    spans.append(NameSpan(m.start(group), m.end(group), kept, True, precision))
+                    break
+        return sorted(spans)
+
+    def _locators(self, text: str) -> list[tuple[re.Match, tuple[set[str], str]]]:
+        """The ACLED locators "(Y, Z)" of ``text`` whose Y or Z is a place (not "(as
+        reported)", "(ISCAP)"), each with its area (see ``_locator_area``)."""
+        if "(" not in text:
+            return []
+        found = []
+        for m in _LOCATOR.finditer(text):
+            area = self._locator_area(m.group(1), m.group(2) or m.group(1))
+            if area is not None:
+                found.append((m, area))
+        return found
+
+    def _locator_area(self, admin2: str, admin1: str) -> tuple[set[str], str] | None:
+        """The countries a locator's (Y, Z) can be in, and Z's key; None if neither is a place
+        (nor for an acronym in brackets: "(SNA)"). Where Y and Z share no country, Z decides,
+        unless Y names a single country (then either may be right: Iran's Kurdistan province
+        is not in the index under that name, and Z finds Iraq's Kurdistan Region)."""
+        if not _capitalised(admin1) or admin1.isupper() or admin2.isupper():
+            return None
+        regions = [
+            i for i in self._candidates(admin1) if self._entries[i].kind != _KIND_TOWN
+        ] or list(self._candidates(admin1))
+        countries = {self._entries[i].country for i in regions if self._entries[i].country}
+        seconds = {self._entries[i].country for i in self._candidates(admin2)} - {None}
+        if len(seconds) == 1 or not countries:
+            countries = (countries & seconds) or countries | seconds
+        else:
+            countries = (countries & seconds) or countries
+        return (countries, name_key(admin1)) if countries else None
+
+    def _within(
+        self, candidates: tuple[int, ...], countries: set[str], admin: str
+    ) -> tuple[int, ...]:
+        """The candidates in these countries, those in the named first-level division first."""
+        inside = [i for i in candidates if self._entries[i].country in countries]
+        return tuple(sorted(inside, key=lambda i: name_key(self._entries[i].admin1 or "") != admin))
 
     def _match_at(
         self, text: str, words: list[re.Match], i: int
-    ) -> tuple[int, tuple[int, ...]] | None:
-        if not _capitalised(words[i].group()):
-            return None
+    ) -> tuple[int, int, tuple[int, ...]] | None:
+        """The longest name starting at (capitalised) word ``i``: its word count, end and
+        candidates. A possessive ending is not part of the name ("Chhattisgarh's Dantewada
+        district")."""
         for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
             chunk = words[i : i + n]
             if not _is_name_chunk(text, chunk):
                 continue
-            key = name_key(text[chunk[0].start() : chunk[-1].end()])
-            if n == 1 and key in _stopwords():
+            end = chunk[-1].end()
+            if text[end - 2 : end] in _POSSESSIVE:
+                end -= 2
+            name = text[chunk[0].start() : end]
+            if n == 1 and name_key(name) in _stopwords():
                 continue
-            candidates = self._candidates(key)
+            candidates = self._candidates(name)
             if candidates:
-                return n, candidates
+                return n, end, candidates
         return None
 
-    def _choose(self, candidates: tuple[int, ...], countries: Counter[str]) -> _Entry:
-        """The reading of an ambiguous name: the article's countries first, then population."""
+    def _ordered(
+        self, candidates: tuple[int, ...], countries: Counter[str], name: str
+    ) -> tuple[int, ...]:
+        """Candidates best first for a document about ``countries`` (see ``_choose``)."""
+        if len(candidates) < 2:
+            return candidates
+        best = self._choose(candidates, countries, name)
+        return (best, *(i for i in candidates if i != best))
+
+    def _choose(self, candidates: tuple[int, ...], countries: Counter[str], name: str) -> int:
+        """The reading of an ambiguous name: a country the document names beats any other
+        (Baidoa in a report about Somalia is not a town in Cameroon); then, where some town's
+        own name it is, a town that has it only among its alternate names loses (Islamabad,
+        not Chattogram, once called so; but "New York" is still the city GeoNames calls "New
+        York City"); then the article's weight for the country and the population decide."""
         total = sum(countries.values()) or 1
+        written = exact_key(name)
+        entries = [self._entries[i] for i in candidates]
+        owned = any(e.kind == _KIND_TOWN and exact_key(e.name) == written for e in entries)
 
-        def score(i: int) -> float:
+        def score(i: int) -> tuple[bool, bool, float]:
             entry = self._entries[i]
-            share = countries.get(entry.country or "", 0) / total
-            return ARTICLE_COUNTRY_WEIGHT * share + math.log10(entry.population + 1)
+            weight = countries.get(entry.country or "", 0)
+            alias = owned and entry.kind == _KIND_TOWN and exact_key(entry.name) != written
+            return (
+                weight > 0,
+                not alias,
+                ARTICLE_COUNTRY_WEIGHT * weight / total + math.log10(entry.population + 1),
+            )
 
-        return self._entries[max(candidates, key=score)]
+        return max(candidates, key=score)
+
+
+# Why a name with no place context stands alone: a country, region or big town, or a town of a
+# country the article is about.
+_BIG = "big"
+_HOME = "home"
+
+
+def _names_before(text: str, end: int, open_at: int) -> bool:
+    """The name ending at ``end`` is the X of a locator opening at ``open_at`` ("Janaale (",
+    "Gidan Bako village (")."""
+    if end > open_at:
+        return False
+    gap = text[end:open_at]
+    return not gap.strip() or bool(_KIND_NOUN.fullmatch(gap.rstrip()))
 
 
 def _capitalised(word: str) -> bool:
+    if word[:1].isupper():  # the common case first: this runs on every word of every document
+        return True
     head, _, tail = word.partition("-")
-    return head[:1].isupper() or (head.lower() in _CONNECTORS and tail[:1].isupper())
+    return head.lower() in _CONNECTORS and tail[:1].isupper()
 
 
 def _follows_name(text: str, words: list[re.Match], i: int) -> bool:
@@ -429,7 +693,7 @@ def _is_name_chunk(text: str, chunk: list[re.Match]) -> bool:
     return _capitalised(chunk[-1].group()) or len(chunk) == 1
 
 
-def _locative_before(text: str, start: int, spans: list[tuple[int, int, tuple[int, ...]]]) -> bool:
+def _locative_before(text: str, start: int, spans: list[NameSpan]) -> bool:
     """A locative word or "town of" right before ``start``, or a list continuing a mention."""
     before = text[max(0, start - 40) : start].lower().split()
     if not before:
@@ -552,7 +816,9 @@ def _subdivision_entries(
     pycountry, iso3: dict[str, str], points: dict[tuple[str, str], list[tuple[float, float, int]]]
 ) -> list[tuple[_Entry, list[str]]]:
     """ISO 3166-2 subdivisions down to the second level (Iraq's governorates sit under the
-    Kurdistan Region), named as GeoNames names them where they match.
+    Kurdistan Region), named as GeoNames names them where they match, and GeoNames' own
+    first-level names that match none: those are the English names news and ACLED use where
+    ISO has the local one ("Lower Shabeelle" for "Shabeellaha Hoose", "Middle Juba").
 
     A region's point is the mean of its towns' points; it ranks just below its largest town,
     so "Kirkuk" reads as the city unless "province" follows or no town has the name.
@@ -562,6 +828,7 @@ def _subdivision_entries(
         geonames_names[(cc, name_key(region))] = (cc, region)
     top_level = {sub.code for sub in pycountry.subdivisions if sub.parent_code is None}
     out = []
+    matched: set[tuple[str, str] | None] = set()
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None and sub.parent_code not in top_level:
             continue
@@ -578,6 +845,14 @@ def _subdivision_entries(
             population = max(m[2] for m in members) - 1
         entry = _Entry(name, iso3.get(cc), name, lat, lon, None, population, _KIND_REGION)
         out.append((entry, [sub.name, name, _clean_admin1(sub.name)]))
+        matched.add(match)
+    for cc, region in points.keys() - matched:
+        members = points[(cc, region)]
+        lat = sum(m[0] for m in members) / len(members)
+        lon = sum(m[1] for m in members) / len(members)
+        population = max(m[2] for m in members) - 1
+        entry = _Entry(region, iso3.get(cc), region, lat, lon, None, population, _KIND_REGION)
+        out.append((entry, [region]))
     return out
 
 
@@ -664,10 +939,9 @@ def _ascii_fold(name: str) -> str:
 def _build_index(named: list[tuple[_Entry, list[str]]]) -> dict[str, tuple[int, ...]]:
     """Key -> positions in ``named``, most populous first (towns before regions on a tie)."""
     index: dict[str, list[int]] = defaultdict(list)
-    for i, (_, names) in enumerate(named):
-        for key in {name_key(n) for n in names}:
-            if len(key) >= 2:
-                index[key].append(i)
+    for i, (entry, names) in enumerate(named):
+        for key in _index_keys(entry, names):
+            index[key].append(i)
     entries = [entry for entry, _ in named]
 
     def rank(i: int) -> tuple[int, int]:
@@ -682,13 +956,23 @@ def sentence_places(
     """Place mentions of a parsed sentence, resolved toward ``countries``, with their relation."""
     doc = sent.doc
     out = []
-    for start, end, candidates in gazetteer._spans(sent.text, countries):
-        span = doc.char_span(sent.start_char + start, sent.start_char + end, "expand")
+    dateline = _DATELINE.match(sent.text)
+    for found in gazetteer._spans(sent.text, countries):
+        span = doc.char_span(sent.start_char + found.start, sent.start_char + found.end, "expand")
         if span is None:
             continue
         relation, near = _relation(span.root)
-        entry = _prefer_region(gazetteer, candidates, span, countries or Counter())
-        precision = PRECISION_NEAR if near or relation in (REL_NEAR, REL_DIRECTION) else None
+        entry, area = _by_kind_noun(gazetteer, found.candidates, span, countries or Counter())
+        if entry.kind == _KIND_COUNTRY and relation in (REL_MODIFIER, REL_OTHER) and not found.tied:
+            relation = REL_NATIONALITY
+        precision = (
+            PRECISION_NEAR if near or area or relation in (REL_NEAR, REL_DIRECTION) else None
+        )
+        if dateline is not None and found.end <= dateline.end():
+            relation = REL_DATELINE
+        if found.locator is not None:
+            relation = REL_LOCATOR
+            precision = max(precision or found.locator, found.locator)
         out.append(
             PlaceMention(
                 start=span.start_char,
@@ -697,32 +981,46 @@ def sentence_places(
                 place=_entry_place(entry, precision),
                 relation=relation,
                 head=span.root,
+                tied=found.tied,
             )
         )
     return out
 
 
-def _prefer_region(
+def _by_kind_noun(
     gazetteer: Gazetteer, candidates: tuple[int, ...], span: Span, countries: Counter[str]
-) -> _Entry:
-    """ "Kirkuk province" is the province, not the city; otherwise the article's reading."""
-    following = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
-    if following in {"province", "governorate", "region", "state"}:
-        regions = tuple(i for i in candidates if gazetteer._entries[i].kind == _KIND_REGION)
-        if regions:
-            candidates = regions
-    return gazetteer._choose(candidates, countries)
+) -> tuple[_Entry, bool]:
+    """The reading a following kind word asks for ("Kirkuk province" is the province, "Basra
+    city" the city), else the article's; and whether the name stands for the area around a
+    town ("Sangin district", or a province word where only a town has the name)."""
+    after = span.doc[span.end].text if span.end < len(span.doc) else ""
+    following = after.lower() if after.islower() or after == "LGA" else ""
+    entries = gazetteer._entries
+    towns = tuple(i for i in candidates if entries[i].kind == _KIND_TOWN)
+    regions = tuple(i for i in candidates if entries[i].kind == _KIND_REGION)
+    if following in _REGION_NOUNS and regions:
+        candidates = regions
+    elif following in _TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS and towns:
+        candidates = towns
+    entry = entries[gazetteer._choose(candidates, countries, span.text)]
+    area = following in _DISTRICT_NOUNS | _REGION_NOUNS and entry.kind == _KIND_TOWN
+    return entry, area
 
 
 def _relation(token: Token) -> tuple[str, bool]:
-    """How a place word is tied to its sentence, and whether it only says "near" the place."""
+    """How a place word is tied to its sentence, and whether it only says "near" the place.
+
+    A place named as the owner of another ("in Baghdad's Tahrir Square", "Somalia's Lower
+    Shabelle region") takes the relation of what it owns.
+    """
     near = False
     anchor = token
     while anchor.dep_ in ("conj", "appos") and anchor.head is not anchor:
         anchor = anchor.head
-    while anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in (
-        _PLACE_NOUNS | _NEAR_NOUNS
-    ):
+    while (
+        anchor.dep_ in ("compound", "amod", "nmod")
+        and anchor.head.lower_ in (_PLACE_NOUNS | _NEAR_NOUNS)
+    ) or (anchor.dep_ == "poss" and _is_place_word(anchor.head)):
         near = near or anchor.head.lower_ in _NEAR_NOUNS
         anchor = anchor.head
     dep = anchor.dep_
@@ -735,6 +1033,14 @@ def _relation(token: Token) -> tuple[str, bool]:
     if dep in ("dobj", "attr", "oprd"):
         return REL_OBJECT, near
     return _text_relation(token), near
+
+
+def _is_place_word(token: Token) -> bool:
+    """A place noun, or a name (a place owned by a place: "Mogadishu's Hodan")."""
+    lower = token.lower_
+    return (
+        lower in _PLACE_NOUNS | _NEAR_NOUNS | _TOWN_NOUNS | _REGION_NOUNS or token.pos_ == "PROPN"
+    )
 
 
 def _preposition_relation(prep: Token) -> str:
@@ -770,6 +1076,23 @@ def _text_relation(token: Token) -> str:
     return REL_OTHER
 
 
+def is_location(mention: PlaceMention) -> bool:
+    """The mention says where something is (not an actor, "Erbil said", nor whose, "US forces")."""
+    return mention.relation in _RELATION_RANK
+
+
+def without_people(sent: Span, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The mentions that are not a person's name by the entity recogniser ("Lincoln said").
+
+    Only untied mentions are at stake: tied ones are preset as places before the recogniser
+    runs, since it reads names of this domain as people's even after "in" (Qaim, Beledweyne).
+    """
+    people = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "PERSON"]
+    if not people:
+        return mentions
+    return [m for m in mentions if m.tied or not any(a <= m.start < b for a, b in people)]
+
+
 def _dependency_distance(a: Token, b: Token) -> int:
     up_a = [a, *a.ancestors]
     depth_b = {t.i: d for d, t in enumerate([b, *b.ancestors])}
@@ -796,12 +1119,14 @@ def locate_event(
     """
     if mentions is None:
         mentions = sentence_places(sent, gazetteer, countries)
-    candidates = [m for m in mentions if m.relation in _RELATION_RANK]
+    candidates = [m for m in mentions if is_location(m)]
     if candidates:
         subtree = {t.i for t in trigger.subtree}
 
         def rank(m: PlaceMention) -> tuple:
             return (
+                m.relation != REL_LOCATOR,
+                m.relation == REL_DATELINE,
                 m.head.i not in subtree,
                 _RELATION_RANK[m.relation],
                 m.place.geo_precision,
@@ -840,31 +1165,34 @@ def _carried_town(sent: Span, gazetteer: Gazetteer, countries: Counter[str]) -> 
 
 
 def article_countries(
-    gazetteer: Gazetteer, text: str, spans: list[tuple[int, int, tuple[int, ...]]] | None = None
+    gazetteer: Gazetteer, text: str, spans: list[NameSpan] | None = None
 ) -> Counter[str]:
     """What the article is about: countries named, and countries of the places it names.
 
     Countries named outright (weight ``COUNTRY_MENTION_WEIGHT``) and unambiguous places are
     counted first; a name found in several countries then counts for the reading those favour.
-    ``spans`` is ``gazetteer.name_spans(text)`` when the caller has it already.
+    A name tied to a spot counts ``LOCATIVE_WEIGHT`` times. ``spans`` is
+    ``gazetteer.name_spans(text)`` when the caller has it already.
     """
     if spans is None:
-        spans = gazetteer.name_spans(text)
+        spans = gazetteer._spans(text)
     counts: Counter[str] = Counter()
     ambiguous = []
-    for _, _, candidates in spans:
-        best = gazetteer._entries[candidates[0]]
+    for span in spans:
+        weight = LOCATIVE_WEIGHT if span.tied else 1
+        best = gazetteer._entries[span.candidates[0]]
         if best.kind == _KIND_COUNTRY and best.country:
-            counts[best.country] += COUNTRY_MENTION_WEIGHT
-        elif len({gazetteer._entries[i].country for i in candidates}) == 1 and best.country:
-            counts[best.country] += 1
+            counts[best.country] += COUNTRY_MENTION_WEIGHT * weight
+        elif len({gazetteer._entries[i].country for i in span.candidates}) == 1 and best.country:
+            counts[best.country] += weight
         else:
-            ambiguous.append(candidates)
+            ambiguous.append((span, weight))
     settled = Counter(counts)
-    for candidates in ambiguous:
-        chosen = gazetteer._choose(candidates, settled)
+    for span, weight in ambiguous:
+        name = text[span.start : span.end]
+        chosen = gazetteer._entries[gazetteer._choose(span.candidates, settled, name)]
         if chosen.country:
-            counts[chosen.country] += 1
+            counts[chosen.country] += weight
     return counts
 
 

@@ -2,6 +2,7 @@
 
 Rules (DESIGN.md, the event record; issue 5):
 
+* A negated mention ("did not attack") is stored with a null ``event_id`` and forms no event.
 * Mentions form one event when they share the PLOVER type, their event dates are at most
   ``MATCH_DAYS`` apart, they name the same place (both ``geonames_id`` equal, else the same
   country and ``admin1``) and their actor and recipient codes are compatible (equal, one a
@@ -145,13 +146,16 @@ def plan_merge(
             if event_id not in members:
                 index.add(event_id, min(rows, key=_mention_order))
     for row in sorted(new, key=_mention_order):
+        if row["negated"]:
+            row["event_id"] = None  # a negated act is recorded, never an event
+            continue
         event_id = index.match(row)
         if event_id is None:
             event_id = event_id_for(row["mention_id"])
             index.add(event_id, row)
         row["event_id"] = event_id
         members[event_id].append(row)
-    touched = {row["event_id"] for row in new} | prior_ids
+    touched = ({row["event_id"] for row in new} | prior_ids) - {None}
     firsts = {eid: min(members[eid], key=_mention_order) for eid in touched if members[eid]}
     records = _full_rows(others, {row["mention_id"] for row in firsts.values()}, new)
     rows_by_id = {
@@ -178,8 +182,10 @@ def _stored_mentions(
     own = pc.equal(table.column("ingested_at"), pa.scalar(interval.end, schema.UTC_TIMESTAMP))
     own = pc.fill_null(own, False)
     replaced = table.filter(own)
+    replaced = replaced.filter(pc.is_valid(replaced.column("event_id")))  # negated: no event
     prior_ids = set(replaced.column("event_id").to_pylist())
     others = table.filter(pc.invert(own))
+    others = others.filter(pc.is_valid(others.column("event_id")))  # negated: no event
     reach = range(-2 * MATCH_DAYS, 2 * MATCH_DAYS + 1)
     keys = {
         _reach_key(row["plover_type"], row["country"], row["event_date"] + timedelta(days=days))
