@@ -20,6 +20,7 @@ STAGES = {
     "event_extraction_unfiltered",
     "spacy_baseline",
     "gx_validation",
+    "recode_run",
     "parquet_write",
     "query_latency",
     "dag_run",
