@@ -34,10 +34,8 @@ FETCH_POOL = "eventwire_fetch"
 # One slot: the tasks that merge into events/ (events publishing, a recode's days, compaction)
 # never rewrite the same files at once. Created by `make airflow-init` and compose's init.
 PUBLISH_POOL = "eventwire_publish"
-# A recode day codes up to a day of articles in one task: 96 intervals at the measured
-# ~8 articles/s leave a day of 10,000 articles about 21 minutes, so two hours is the ceiling.
-RECODE_DAY_TIMEOUT = timedelta(hours=2)
 LIMITS = Settings.from_env()
+RECODE_DAY_TIMEOUT = LIMITS.recode_day_timeout()
 HARVEST_TIMEOUT = LIMITS.harvest_task_timeout()
 
 ARTICLES_ASSET = Asset(name="eventwire_articles", uri="eventwire://datasets/articles")

@@ -308,11 +308,10 @@ def test_every_airflow_task_has_an_execution_timeout_from_the_settings():
     tasks = [task for dag in dagbag.dags.values() for task in dag.tasks]
     assert len(tasks) >= 7
     for task in tasks:
-        expected = (
-            limits.harvest_task_timeout()
-            if task.task_id == "harvest_feed"
-            else limits.task_timeout()
-        )
+        expected = {
+            "harvest_feed": limits.harvest_task_timeout(),
+            "recode_day": limits.recode_day_timeout(),
+        }.get(task.task_id, limits.task_timeout())
         assert task.execution_timeout == expected, (task.dag_id, task.task_id)
     harvest = limits.harvest_task_timeout().total_seconds()
     assert harvest > limits.harvest_budget_seconds + limits.fetch_deadline_seconds
