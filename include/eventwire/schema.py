@@ -49,9 +49,10 @@ PLOVER_MODES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# Types ACLED codes at all: violence, protest and strategic developments.
+# Types ACLED codes at all: violence, protest and strategic developments (SUPPORT: a truce or
+# peace pact signed between armed parties is an ACLED agreement).
 ACLED_CODED_PLOVER_TYPES: frozenset[str] = frozenset(
-    {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AGREE", "CONCEDE"}
+    {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AGREE", "CONCEDE", "SUPPORT"}
 )
 
 ACLED_SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {

@@ -154,8 +154,7 @@ def acled_type(
     the event killed anyone.
     """
     if plover_type not in schema.ACLED_CODED_PLOVER_TYPES:
-        # A truce or peace pact is signed (SUPPORT), yet ACLED records it as an agreement.
-        return _typed(override) if override == "Agreement" else NONE
+        return NONE
     if cameo.startswith(_PROTEST_ROOT):
         return _demonstration(cameo, override, cues, lethal)
     violent = (
