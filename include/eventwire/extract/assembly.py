@@ -211,7 +211,6 @@ def _settle(group: _Group) -> None:
     defining = next(
         (m for m in telling if m["acled_sub_event_type"] == kind.sub_event_type), members[0]
     )
-    lead_type = defining["plover_type"]
     sources = sorted(
         {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
     )
@@ -230,7 +229,9 @@ def _settle(group: _Group) -> None:
         if dated is not None and not _stated_date(member):
             for key in ("event_date", "date_precision", "date_flag"):
                 member[key] = dated[key]
-        carries_toll = member["plover_type"] == lead_type
+        # One mention carries the group's toll: two mentions of one event that the merge
+        # cannot join (different actors named) must not count its dead twice.
+        carries_toll = member is defining
         member["fatalities"] = fatalities if carries_toll else None
         member["injured"] = injured if carries_toll else None
         member["fatalities_text"] = toll_text if carries_toll else None
