@@ -122,3 +122,32 @@ def test_parse_number(words: str, value: int | None) -> None:
 def test_ranges_listings_and_indirect_tolls(nlp, text: str, killed, injured) -> None:
     found = _count(nlp, text)
     assert (found.fatalities, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # Lives lost or claimed are deaths; lives saved or a life sentence are not.
+        ("Twelve soldiers lost their lives in the ambush.", 12),
+        ("The bombing claimed 23 lives on Sunday.", 23),
+        ("The blast claimed the lives of seven people.", 7),
+        ("Doctors saved 20 lives after the blast.", None),
+        ("He was sentenced to life imprisonment for the bombing.", None),
+        # A newer figure replaces the one it updates.
+        ("The raid killed 110 farmers, officials said, up from an earlier toll of 43.", 110),
+        # A victim named beside an age or a description is one person.
+        ("Tawfiq, 27, a trader, was shot dead in the market.", 1),
+        ("Gunmen shot dead community leader Amina Bello, 52, in her home.", 1),
+        ("A 17-year-old was killed at the checkpoint.", 1),
+    ],
+)
+def test_lives_lost_newer_tolls_and_named_victims(nlp, text: str, killed: int | None) -> None:
+    assert _count(nlp, text).fatalities == killed
+
+
+def test_acronym_spelt_like_a_verb_keeps_its_victims() -> None:
+    """With the project's pipeline, "IS" is read as a name, so the count reaches the victims."""
+    from eventwire.extract.nlp import load_pipeline
+
+    sent = next(load_pipeline(Settings())("15 IS militants were killed in the raid.").sents)
+    assert count_casualties(sent).fatalities == 15

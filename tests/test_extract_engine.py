@@ -119,6 +119,22 @@ def test_follow_up_sentence_takes_the_town_before(extractor) -> None:
     assert [(m["sentence_index"], m["fatalities"]) for m in found if m["fatalities"]] == [(0, 7)]
 
 
+def test_the_mention_carrying_the_toll_leads_its_event(extractor) -> None:
+    """Whoever reads one mention per event (the most confident) reads the event's toll."""
+    text = "Rioters looted shops and fought police in Dakar on Sunday; one officer died of his wounds."
+    found = [m for m in _extract(extractor, text) if m["acled_event_type"]]
+    lead = max(found, key=lambda m: m["confidence"])
+    assert len(found) > 1 and lead["fatalities"] == 1
+    assert sum(m["fatalities"] or 0 for m in found) == 1
+
+
+def test_an_after_clause_under_a_reported_death_is_the_event(extractor) -> None:
+    text = "Three villagers were confirmed dead after a rocket struck a bus station in Kharkiv."
+    [m] = _extract(extractor, text)
+    assert m["acled_sub_event_type"] == "Shelling/artillery/missile attack"
+    assert (m["fatalities"], m["location_name"]) == (3, "Kharkiv")
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

@@ -314,3 +314,25 @@ def test_locator_province_decides_an_ambiguous_district(nlp, gazetteer) -> None:
 def test_nationality_right_after_the_verb_is_not_the_place(extractor) -> None:
     coded = _coded(extractor, "Militants ambushed US troops near Kandahar on Monday.")
     assert coded and {(m["country"], m["geo_precision"]) for m in coded} == {("AFG", 2)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An acronym spelt like a town ("IS", "AU") is a group, never a place.
+        ("Troops retook the district from IS and the AU welcomed it in Kismayo.", ["Kismayo"]),
+        # The first word of a longer capitalised name belongs to that name.
+        ("Soldiers drove Boko Haram out of Gwoza.", ["Gwoza"]),
+        # A name before an armed group's noun names the group.
+        ("The army recaptured Gondar from Fano militia.", ["Gondar"]),
+        # A town's name closing an unknown longer name is not that town.
+        ("A bomb hit a bus in the Surkh Rod district of Nangarhar province.", ["Nangarhar"]),
+        # A possessive and a direction still open a place.
+        ("Militants attacked a post in Balochistan's Kech district.", ["Balochistan"]),
+        ("Rebels shelled Goma in North Kivu on Friday.", ["Goma", "North Kivu"]),
+    ],
+)
+def test_names_that_are_part_of_a_group_or_longer_name_are_not_places(
+    gazetteer: Gazetteer, text: str, expected: list[str]
+) -> None:
+    assert [text[s:e] for s, e, _ in gazetteer.find_mentions(text)] == expected

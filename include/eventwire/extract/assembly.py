@@ -208,9 +208,7 @@ def _settle(group: _Group) -> None:
     kind = _most_specific(telling, cues, bool(fatalities))
     place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
     dated = next((m for m in members if _stated_date(m)), None)
-    defining = next(
-        (m for m in telling if m["acled_sub_event_type"] == kind.sub_event_type), members[0]
-    )
+    defining = _defining(telling, kind.sub_event_type) or members[0]
     sources = sorted(
         {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
     )
@@ -239,9 +237,19 @@ def _settle(group: _Group) -> None:
         trace = "+doc:" + ",".join(f"s{i}" for i in sources)
         for member in members:
             member["rule"] = member["rule"] + trace
-        # The mention that defines the group leads it: above the group's most confident.
-        top = max(m["confidence"] for m in members)
-        defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
+    if len(sources) > 1 or len(members) > 1:
+        # The mention that defines the group, and carries its toll, leads it: above the
+        # group's most confident, so whoever reads one mention per event reads that one.
+        others = [m["confidence"] for m in members if m is not defining]
+        top = max(others, default=defining["confidence"])
+        if top >= defining["confidence"]:
+            defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
+
+
+def _defining(telling: list[dict], sub_event_type: str) -> dict | None:
+    """The most confident mention that names the group's sub-event type (the first on a tie)."""
+    named = [m for m in telling if m["acled_sub_event_type"] == sub_event_type]
+    return max(named, key=lambda m: m["confidence"]) if named else None
 
 
 def _stated(member: dict) -> Toll:

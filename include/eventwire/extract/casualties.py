@@ -43,6 +43,10 @@ MAX_PLAUSIBLE_COUNT = 100_000
 
 KILL = "kill"
 INJURE = "injure"
+# The role of "life": a casualty word only as what an act cost (``_LIFE_VERBS``).
+LIFE = "life"
+_LOSE = "lose"
+_LIFE_VERBS = frozenset({_LOSE, "claim", "take", "cost"})
 _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
@@ -57,6 +61,8 @@ _REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
 _REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
 # "rose from 58 to 89": a change of figure, whose later figure stands.
 _CHANGE_OPENER = "from"
+# A toll so qualified was replaced by the sentence's newer figure.
+_EARLIER = frozenset({"early", "earlier", "previous", "initial", "preliminary", "prior", "old"})
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
 _ONE_PERSON_PRONOUNS = frozenset({"him", "her"})
 # A DATE entity made only of these and numbers is a count the recogniser misread
@@ -64,6 +70,8 @@ _ONE_PERSON_PRONOUNS = frozenset({"him", "her"})
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
 # A number in such an entity above this is a year, not a head count.
 _MAX_RANGE_VALUE = 999
+# A number set beside a name ("Tays, 32,") up to this is the person's age.
+_MAX_AGE = 110
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ def casualty_word_forms() -> frozenset[str]:
         forms.update({word, word + "s", word + "d", word + "ed"})
         if word.endswith("y"):
             forms.add(word[:-1] + "ies")
+        if word.endswith("fe"):
+            forms.add(word[:-2] + "ves")
     return frozenset(forms)
 
 
@@ -231,7 +241,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
         if (
             article
             and not collective
-            and victim.tag_ in ("NN", "NNP")
+            and victim.tag_ in ("NN", "NNP", "JJ")
             and victim.lower_ not in _casualty_words()
         ):
             return 1, [article[0], victim]
@@ -249,10 +259,26 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
 
 
 def _is_one_person(victim: Token) -> bool:
-    """A person's name ("Tays", "Luis Medellin") or "him"/"her" stands for one victim."""
+    """A person's name ("Tays", "Luis Medellin") or "him"/"her" stands for one victim. The
+    small model often misses a rare name, but a name with an age or a description beside it
+    ("Tays, 32, a shepherd") is a person's."""
     if victim.lower_ in _ONE_PERSON_PRONOUNS:
         return True
-    return victim.tag_ == "NNP" and victim.ent_type_ == "PERSON"
+    if victim.tag_ != "NNP":
+        return False
+    return victim.ent_type_ == "PERSON" or any(_describes_person(c) for c in victim.children)
+
+
+def _describes_person(appositive: Token) -> bool:
+    """ ", 32," or ", a shepherd,": an age or one noun set beside a name."""
+    if appositive.dep_ != "appos":
+        return False
+    if appositive.like_num:
+        value = parse_number([appositive.text])
+        return value is not None and value <= _MAX_AGE
+    return appositive.tag_ == "NN" and any(
+        c.dep_ == "det" and c.lower_ in ("a", "an") for c in appositive.children
+    )
 
 
 def _is_range_entity(number: Token) -> bool:
@@ -293,8 +319,19 @@ def _expand(victim: Token) -> list[Token]:
     return out
 
 
+def _lives_lost(life: Token) -> bool:
+    """ "lost their lives", "claimed 23 lives", "took the lives of seven": lives lost, not
+    saved or sentenced ("life imprisonment")."""
+    return life.dep_ in ("dobj", "nsubjpass") and life.head.lemma_ in _LIFE_VERBS
+
+
 def _victims(pred: Token, pos: str) -> list[Token]:
     """Who a casualty word says was hit, per how that word names its victims."""
+    if pos == LIFE:
+        if pred.head.lemma_ == _LOSE:
+            return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
+        counted = _of_whom(pred)
+        return [counted] if counted is not None else [pred]
     if pos == "noun":
         if pred.lemma_ == "toll":
             return _toll_numbers(pred)
@@ -308,7 +345,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return []
         return [pred]
     if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
-        return _expand(pred.head)
+        return _expand(_phrase_head(pred.head))
     if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
         # "49 soldiers were reported killed": the victims are the reporting verb's subject.
         pred = pred.head
@@ -325,6 +362,14 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _phrase_head(noun: Token) -> Token:
+    """ "shot dead social leader Luis Medellin": the head of the phrase a word modifies inside,
+    which holds the phrase's number or name."""
+    while noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head
+    return noun
 
 
 def _of_whom(noun: Token) -> Token | None:
@@ -371,7 +416,7 @@ def _number_before(pred: Token) -> list[Token]:
 
 def _toll_numbers(toll: Token) -> list[Token]:
     """ "the death toll rose to 13", "the toll is 13", "a toll of 13"."""
-    verb = toll.head if toll.dep_ in ("nsubj", "nsubjpass") else toll
+    verb = toll.head if toll.dep_ in ("nsubj", "nsubjpass", "dobj") else toll
     for child in verb.children:
         if child.dep_ == "attr" and _is_number_word(child):
             return [child]
@@ -390,6 +435,15 @@ def _is_topic(noun: Token) -> bool:
     """ "protested against the death of Mahsa Amini", "an inquiry into the killing": a death
     that is what people speak or protest about, not a toll of the event."""
     return noun.dep_ == "pobj" and noun.head.lower_ in _TOPIC_PREPOSITIONS
+
+
+def _is_superseded(noun: Token) -> bool:
+    """ "up from an earlier toll of 43", "the initial death toll": a figure the sentence's
+    newer one replaces."""
+    if noun.pos_ != "NOUN":
+        return False
+    earlier = any(c.dep_ == "amod" and c.lemma_ in _EARLIER for c in noun.children)
+    return earlier or (noun.dep_ == "pobj" and noun.head.lower_ == _CHANGE_OPENER)
 
 
 def _to_death(token: Token) -> bool:
@@ -412,6 +466,8 @@ def _role(token: Token) -> tuple[str, str] | None:
         return found if found and found[0] == "adj" else None
     if token.pos_ == "NOUN":
         found = words.get(token.lemma_)
+        if found and found[0] == LIFE:
+            return found if _lives_lost(token) else None
         if found and found[0] == "noun":
             return found
         found = words.get(token.lower_)
@@ -424,7 +480,7 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
     used: set[int] = set()
     for pred in sent:
         role = _role(pred)
-        if role is None or is_cumulative(pred) or _is_topic(pred):
+        if role is None or is_cumulative(pred) or _is_topic(pred) or _is_superseded(pred):
             continue
         pos, kind = role
         for victim in _victims(pred, pos):

@@ -181,7 +181,13 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
     report names the act that caused it, part of the same event, not earlier background."""
     if marks - {"after"} or predicate.dep_ != "advcl":
         return False
-    return predicate.head.lemma_.lower() in context_words().get("casualty", frozenset())
+    casualty = context_words().get("casualty", frozenset())
+    head = predicate.head
+    # "were confirmed dead after", "were reported killed after": the report completes a verb.
+    completing = (c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp"))
+    return head.lemma_.lower() in casualty or any(
+        c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing
+    )
 
 
 def _marks(predicate: Token) -> set[str]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 RULER_MIN_POPULATION = 300_000
 
 _DATA_FILES = ("places_supplement.tsv", "place_aliases.tsv")
+TOKEN_NORMS_FILE = "token_norms.tsv"
 # One-word names with these endings are nationality adjectives or demonyms (Iraqi, Syrians,
 # Chinese, British, Dutch): NORP in spaCy's scheme; other country names are GPE.
 _DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "is", "ch")
@@ -74,6 +75,7 @@ def _load(model: str, settings: Settings) -> Language:
     import spacy
 
     nlp = spacy.load(model)
+    _add_token_norms(nlp)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     # The ruler matches on ORTH, so its phrase patterns need only the tokenizer; left alone,
     # add_patterns runs every component before the ruler (the whole parse) over each name,
@@ -81,6 +83,18 @@ def _load(model: str, settings: Settings) -> Language:
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(_patterns(settings))
     return nlp
+
+
+def _add_token_norms(nlp: Language) -> None:
+    """Acronyms spelt like English words ("IS") read as names (``data/token_norms.tsv``)."""
+    from spacy.attrs import NORM, ORTH
+
+    from eventwire.extract.actors import DATA_DIR
+
+    with (DATA_DIR / TOKEN_NORMS_FILE).open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            nlp.tokenizer.add_special_case(row["form"], [{ORTH: row["form"], NORM: row["norm"]}])
 
 
 def load_pipeline(settings: Settings) -> Language:

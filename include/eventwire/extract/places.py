@@ -98,6 +98,10 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SUPPLEMENT_FILE = DATA_DIR / "places_supplement.tsv"
 ALIASES_FILE = DATA_DIR / "place_aliases.tsv"
 STOPWORDS_FILE = DATA_DIR / "place_stopwords.txt"
+ACTOR_SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
+# Sectors of armed groups: a name right before one of their nouns names the group ("Fano
+# militia", "Houthi rebels"), not where it stands.
+GROUP_SECTORS = frozenset({"REB"})
 DUMPS_SUBDIR = "geonames-dumps"
 
 _KIND_TOWN = "town"
@@ -117,6 +121,11 @@ _POSSESSIVE = frozenset({"'s", "’s"})
 _ADMIN_WORDS = re.compile(
     r"\b(?:governorate|province|region|state|muhafazat|mayorality of|wilayat|oblast|county)\b",
     re.IGNORECASE,
+)
+# Words that open a region's name ("North Kivu", "Upper Nile") rather than another name.
+_DIRECTION_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
+    | {"upper", "lower", "greater", "new", "old"}
 )
 _CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "az", "ash", "an", "ez", "es", "de", "la"})
 
@@ -363,6 +372,18 @@ def _entry_place(entry: _Entry, precision: int | None = None) -> Place:
 
 
 @functools.cache
+def _group_nouns() -> frozenset[str]:
+    """Written forms of the armed groups' sector nouns ("militia", "militiamen", "rebels")."""
+    forms: set[str] = set()
+    for line in ACTOR_SECTORS_FILE.read_text(encoding="utf-8").splitlines():
+        word, _, sector = line.partition("\t")
+        if line.startswith("#") or " " in word or sector.strip() not in GROUP_SECTORS:
+            continue
+        forms.update({word, word + "s", word.removesuffix("man") + "men"})
+    return frozenset(forms)
+
+
+@functools.cache
 def _stopwords() -> frozenset[str]:
     lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(name_key(w) for w in lines if w.strip() and not w.startswith("#"))
@@ -473,6 +494,9 @@ class Gazetteer:
                 continue
             n, end, candidates = found
             start = words[i].start()
+            if self._not_a_place_name(text, words, i, n, candidates):
+                i += n
+                continue
             if any(a <= start < b for a, b in locators):
                 i += n  # read as a whole by _apply_locators
                 continue
@@ -491,6 +515,49 @@ class Gazetteer:
                 spans.append(span)
             i += n
         return self._apply_locators(text, spans, found_locators) if locators else spans
+
+    def _not_a_place_name(
+        self, text: str, words: list[re.Match], i: int, n: int, candidates: tuple[int, ...]
+    ) -> bool:
+        """A short acronym ("IS", "AU": GeoNames has towns so spelt) names a country or nothing;
+        a name followed by another capitalised word is the first part of a longer name, a
+        group's or a person's ("Boko Haram", "Kabul Bank"), unless that word is a kind of place
+        or a stop word ("Kano State", "Mosul Tuesday"); so is a name before an armed group's
+        noun ("Fano militia")."""
+        word = words[i].group()
+        if n == 1 and word.isupper() and len(word) <= SHORT_NAME_CHARS:
+            return all(self._entries[c].kind != _KIND_COUNTRY for c in candidates)
+        if self._ends_longer_name(text, words, i, candidates):
+            return True
+        last = words[i + n - 1]
+        following = words[i + n] if i + n < len(words) else None
+        if (
+            following is None
+            or last.group()[-2:] in _POSSESSIVE
+            or text[last.end() : following.start()] != " "
+        ):
+            return False
+        name = following.group()
+        if name.lower() in _group_nouns():
+            return True
+        return (
+            name[:1].isupper()
+            and not _KIND_NOUN.match(" " + name)
+            and name_key(name) not in _stopwords()
+        )
+
+    def _ends_longer_name(
+        self, text: str, words: list[re.Match], i: int, candidates: tuple[int, ...]
+    ) -> bool:
+        """A town's name after a capitalised word mid-sentence ends a longer name that the
+        gazetteer does not know ("the Surkh Rod district" is not Rod in Romania), unless that
+        word is a direction or a possessive ("North Kivu", "Chhattisgarh's Dantewada")."""
+        if not _follows_name(text, words, i):
+            return False
+        previous = words[i - 1].group()
+        if previous[-2:] in _POSSESSIVE or previous.lower() in _DIRECTION_WORDS:
+            return False
+        return all(self._entries[c].kind == _KIND_TOWN for c in candidates)
 
     def _foreign_alias(self, name: str, span: NameSpan) -> bool:
         """Found only as another language's name of a small town abroad ("Auno" is the Picard
