@@ -121,7 +121,9 @@ def test_follow_up_sentence_takes_the_town_before(extractor) -> None:
 
 def test_the_mention_carrying_the_toll_leads_its_event(extractor) -> None:
     """Whoever reads one mention per event (the most confident) reads the event's toll."""
-    text = "Rioters looted shops and fought police in Dakar on Sunday; one officer died of his wounds."
+    text = (
+        "Rioters looted shops and fought police in Dakar on Sunday; one officer died of his wounds."
+    )
     found = [m for m in _extract(extractor, text) if m["acled_event_type"]]
     lead = max(found, key=lambda m: m["confidence"])
     assert len(found) > 1 and lead["fatalities"] == 1
