@@ -139,6 +139,9 @@ def test_ranges_listings_and_indirect_tolls(nlp, text: str, killed, injured) -> 
         ("Tawfiq, 27, a trader, was shot dead in the market.", 1),
         ("Gunmen shot dead community leader Amina Bello, 52, in her home.", 1),
         ("A 17-year-old was killed at the checkpoint.", 1),
+        # One person the sentence refers to by a pronoun or as someone's.
+        ("A bomb went off under the truck, killing its driver.", 1),
+        ("The mob beat the trader and he died in hospital.", 1),
     ],
 )
 def test_lives_lost_newer_tolls_and_named_victims(nlp, text: str, killed: int | None) -> None:

@@ -137,6 +137,25 @@ def test_an_after_clause_under_a_reported_death_is_the_event(extractor) -> None:
     assert (m["fatalities"], m["location_name"]) == (3, "Kharkiv")
 
 
+def test_a_meeting_on_the_calendar_is_the_meeting_not_an_intent(extractor) -> None:
+    arranged = _extract(extractor, "Kenya's president is scheduled to meet Ugandan envoys.")
+    promised = _extract(extractor, "Kenya's president promised to meet Ugandan envoys.")
+    assert [m["cameo_code"] for m in arranged] == ["040"]
+    assert [m["cameo_code"] for m in promised] == ["036"]
+
+
+def test_pronoun_in_a_reported_clause_is_the_speaker(extractor) -> None:
+    [m] = _extract(extractor, "The Ghanaian government said it would expel the diplomats.")
+    assert (m["actor_text"], m["actor_country"]) == ("Ghanaian government", "GHA")
+    # "they" after a single speaker is someone else: no actor is guessed.
+    [m] = [
+        m
+        for m in _extract(extractor, "The Kenyan minister said they burned the village.")
+        if m["plover_type"] == "ASSAULT"
+    ]
+    assert m["actor_text"] is None
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

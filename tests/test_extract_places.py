@@ -336,3 +336,15 @@ def test_names_that_are_part_of_a_group_or_longer_name_are_not_places(
     gazetteer: Gazetteer, text: str, expected: list[str]
 ) -> None:
     assert [text[s:e] for s, e, _ in gazetteer.find_mentions(text)] == expected
+
+
+def test_nationality_before_capital_names_the_capital(gazetteer: Gazetteer) -> None:
+    text = "Gunmen stormed a hotel in the Somali capital, then fled to Afgooye."
+    found = [(text[s:e], p.name, p.country) for s, e, p in gazetteer.find_mentions(text)]
+    assert found[0] == ("Somali capital", "Mogadishu", "SOM")
+
+
+def test_a_place_owned_by_the_place_before_is_tied(gazetteer: Gazetteer) -> None:
+    text = "A shell landed in a market in Yemen's Taiz on Monday."
+    found = [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
+    assert found == ["Yemen", "Taiz"]

@@ -64,7 +64,9 @@ _CHANGE_OPENER = "from"
 # A toll so qualified was replaced by the sentence's newer figure.
 _EARLIER = frozenset({"early", "earlier", "previous", "initial", "preliminary", "prior", "old"})
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
-_ONE_PERSON_PRONOUNS = frozenset({"him", "her"})
+_ONE_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
+# "killing its driver", "shot his wife": one person, the one the owner had.
+_OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their"})
 # A DATE entity made only of these and numbers is a count the recogniser misread
 # ("between 10 and 15 people were killed").
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
@@ -236,7 +238,11 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if anchor is None and _is_one_person(victim):
         return 1, [victim]
     if anchor is None:
-        article = [c for c in victim.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
+        article = [
+            c
+            for c in victim.children
+            if c.dep_ in ("det", "poss") and c.lower_ in _OWNER_DETERMINERS
+        ]
         collective = any(c.dep_ == "prep" and c.lower_ == "of" for c in victim.children)
         if (
             article
@@ -259,7 +265,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
 
 
 def _is_one_person(victim: Token) -> bool:
-    """A person's name ("Tays", "Luis Medellin") or "him"/"her" stands for one victim. The
+    """A person's name ("Tays", "Luis Medellin") or "him", "she" stands for one victim. The
     small model often misses a rare name, but a name with an age or a description beside it
     ("Tays, 32, a shepherd") is a person's."""
     if victim.lower_ in _ONE_PERSON_PRONOUNS:

@@ -64,6 +64,8 @@ CASUALTY_TYPES = frozenset({"ASSAULT", "PROTEST"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
+# CAMEO 04: consult (meet, visit, negotiate).
+CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
 GIVING_ROOTS = frozenset({3, 7})
 MOBILIZE_ROOT = 15
@@ -828,11 +830,21 @@ class Extractor:
             (a.country and a.sector in (None, "GOV")) or a.sector in ("HRI", "IGO") for a in found
         )
 
+    def _arranged_meeting(self, code: str, mood: modality.Modality) -> bool:
+        """ "Obama is scheduled to attend a summit": a meeting already arranged is coded as
+        the meeting (CAMEO's coders do), unlike one only wished or promised (036)."""
+        governor = mood.governor
+        return (
+            _root(code) == CONSULT_ROOT
+            and governor is not None
+            and governor.lemma_.lower() in self._context.get("arranged", frozenset())
+        )
+
     def _recode(self, code: str, mood: modality.Modality) -> str | None:
         if not code:
             return None
         if mood.kind == modality.INTENT:
-            return _intent(code)
+            return code if self._arranged_meeting(code, mood) else _intent(code)
         if mood.kind == modality.THREAT:
             return _threat(code)
         if mood.kind == modality.REQUEST and mood.governor is not None:

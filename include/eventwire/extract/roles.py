@@ -97,6 +97,11 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in (*_PASSIVE_SUBJECTS, "auxpass") for c in verb.children)
 
 
+# Pronouns that, as the subject of a reported clause, stand for its speaker.
+_REPORTED_SELF = frozenset({"he", "she", "it", "they", "we"})
+_PLURAL_PRONOUNS = frozenset({"they", "we"})
+
+
 def _child(token: Token, deps: tuple[str, ...]) -> Token | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
@@ -125,7 +130,7 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(4):
         found = _agent(current) if is_passive(current) else _child(current, _SUBJECTS)
         if found is not None:
-            return found
+            return _speaker(current) if found.lower_ in _REPORTED_SELF else found
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ not in _BORROW_FROM or current.head.i == current.i:
@@ -135,6 +140,19 @@ def _subject(verb: Token) -> Token | None:
             return _child(current.head, _PASSIVE_SUBJECTS)
         current = current.head
     return None
+
+
+def _speaker(clause: Token) -> Token | None:
+    """ "Ruto said he would send troops": "he" in a reported clause is its speaker, when
+    the verb the clause completes has a subject that is not a pronoun itself."""
+    own = _child(clause, _SUBJECTS)
+    if clause.dep_ != "ccomp" or own is None:
+        return own
+    speaker = _child(clause.head, _SUBJECTS)
+    if speaker is None or is_pronoun(speaker):
+        return own
+    plural = speaker.tag_ in ("NNS", "NNPS") or speaker.lower_ == "police"
+    return speaker if plural == (own.lower_ in _PLURAL_PRONOUNS) else own
 
 
 def verb_roles(verb: Token) -> Roles:
