@@ -31,7 +31,7 @@ help:
 	@echo "make airflow  - Airflow standalone (UI and scheduler) on http://127.0.0.1:$(AIRFLOW_PORT)"
 	@echo "make eval     - score the extractor on ../shared/gold"
 	@echo "make bench    - throughput and memory of every stage"
-	@echo "make lint     - ruff check and format check"
+	@echo "make lint     - ruff check, format check and mypy"
 
 env: .venv/.synced
 
@@ -77,6 +77,7 @@ bench: env
 lint: env
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 format: env
 	$(RUN) ruff check --fix .

@@ -159,7 +159,11 @@ def _task_seconds(dag_id: str, run_id: str) -> list[float]:
         instances = session.scalars(
             select(TaskInstance).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id)
         ).all()
-        return [(ti.end_date - ti.start_date).total_seconds() for ti in instances]
+        return [
+            (ti.end_date - ti.start_date).total_seconds()
+            for ti in instances
+            if ti.start_date is not None and ti.end_date is not None
+        ]
 
 
 def direct_run(articles: int) -> Measurement:

@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks import report
 from benchmarks.airflow_stages import DagOverhead, dag_overhead
@@ -99,7 +100,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def plan_of(args: argparse.Namespace) -> Plan:
-    defaults = QUICK if args.quick else {}
+    defaults: dict[str, Any] = QUICK if args.quick else {}
     sizes = (
         tuple(int(size) for size in args.sizes.split(","))
         if args.sizes

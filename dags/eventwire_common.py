@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import Asset, BaseHook, Variable
+from airflow.sdk import Asset, BaseHook, Context, Variable
 from airflow.sdk.exceptions import (
     AirflowFailException,
     AirflowNotFoundException,
@@ -81,7 +81,7 @@ def _s3_options(fallback: S3Options) -> S3Options:
     )
 
 
-def closed_day(context: dict) -> str:
+def closed_day(context: Context) -> str:
     """The UTC day before the run's interval end (``YYYY-MM-DD``): the newest closed day.
 
     Airflow 3's ``@daily`` is a trigger timetable: the run at midnight gets the new day as its
@@ -113,7 +113,7 @@ def all_results(results: Sequence) -> list:
     return list(results[:])
 
 
-def run_interval(context: dict) -> Interval:
+def run_interval(context: Context) -> Interval:
     """The run's data interval; runs without one (manual, asset-triggered) cover 15 minutes.
 
     An ``interval`` param (``START/END``) names the interval explicitly: ``make run`` codes the

@@ -51,7 +51,10 @@ def eventwire_maintenance():
     def enforce_quarantine_retention() -> dict:
         from eventwire.tasks import enforce_quarantine_retention
 
-        today = get_current_context()["data_interval_end"].strftime("%Y-%m-%d")
+        context = get_current_context()
+        # As in closed_day: a run without a data interval (Airflow 3 manual runs) has run_after.
+        end = context.get("data_interval_end") or context["dag_run"].run_after
+        today = end.strftime("%Y-%m-%d")
         return enforce_quarantine_retention(pipeline_settings(), today)
 
     compact_closed_day() >> enforce_quarantine_retention()

@@ -73,7 +73,7 @@ class DataRoot:
         return target
 
 
-def _fsync(handle) -> None:
+def _fsync(handle: object) -> None:
     raw = getattr(handle, "f", None) or handle
     if hasattr(raw, "fileno"):
         os.fsync(raw.fileno())

@@ -8,6 +8,8 @@ hive path, never inside the files, and are listed in ``PARTITIONS``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyarrow as pa
 
 SCHEMA_VERSION = 1
@@ -132,7 +134,7 @@ def _field(
     return pa.field(name, type_, nullable=nullable, metadata=metadata)
 
 
-def _one_of(vocabulary) -> str:
+def _one_of(vocabulary: Iterable[object]) -> str:
     return ", ".join(f"`{value}`" for value in vocabulary)
 
 

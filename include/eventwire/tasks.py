@@ -130,7 +130,7 @@ def publish_articles(
     files += write_interval(root, "quarantine", quarantine, window, part=INGEST_PART)
     files += write_interval(root, "quality", gate.results, window, part=INGEST_PART)
     _publish_data_docs(root)
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for item in harvests:
         counts.update(item["counts"])
     counts.update(outcome.counts)

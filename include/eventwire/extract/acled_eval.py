@@ -22,8 +22,12 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventwire.config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from eventwire.extract.engine import Extractor
 
 DEV_SET = PROJECT_ROOT / "tests" / "data" / "acled_dev.jsonl"
 NEAR_KM = 25.0
@@ -55,7 +59,7 @@ def _rate(right: int, total: int) -> dict:
     return {"right": right, "total": total, "rate": right / total if total else 0.0}
 
 
-def score(extractor, split: str | None = "check", path: Path = DEV_SET) -> dict:
+def score(extractor: Extractor, split: str | None = "check", path: Path = DEV_SET) -> dict:
     from eventwire.extract.engine import Document
 
     rows = load(path, split)
@@ -71,7 +75,7 @@ def score(extractor, split: str | None = "check", path: Path = DEV_SET) -> dict:
     for mention in extractor.extract(docs):
         by_doc.setdefault(mention["doc_id"], []).append(mention)
     confusion: Counter[tuple[str, str]] = Counter()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for row in rows:
         lead = lead_event(by_doc.get(row["id"], []))
         gold_sub = row["acled_sub_event_type"] or NO_EVENT
@@ -79,7 +83,7 @@ def score(extractor, split: str | None = "check", path: Path = DEV_SET) -> dict:
         if row["acled_event_type"]:
             counts["typed"] += 1
             counts["type_right"] += (
-                bool(lead) and lead["acled_event_type"] == row["acled_event_type"]
+                lead is not None and lead["acled_event_type"] == row["acled_event_type"]
             )
         _score_attributes(row, lead, counts)
     return {
@@ -104,14 +108,14 @@ def _score_attributes(row: dict, lead: dict | None, counts: Counter) -> None:
         counts["fatal_right"] += (found or 0) == row["fatalities"] if lead else False
     if row["country"]:
         counts["country_total"] += 1
-        counts["country_right"] += bool(lead) and lead["country"] == row["country"]
+        counts["country_right"] += lead is not None and lead["country"] == row["country"]
     if row["lat"] is not None:
         counts["near_total"] += 1
         if lead and lead["lat"] is not None:
             counts["near_right"] += _km(row["lat"], row["lon"], lead["lat"], lead["lon"]) <= NEAR_KM
     if row["event_date"]:
         counts["date_total"] += 1
-        counts["date_right"] += bool(lead) and str(lead["event_date"]) == row["event_date"]
+        counts["date_right"] += lead is not None and str(lead["event_date"]) == row["event_date"]
 
 
 def _macro_f1(confusion: Counter[tuple[str, str]]) -> float:

@@ -129,7 +129,7 @@ class ActorDictionary:
         text = doc.text[start:end]
         sector, aircraft = self._sector(tokens, head)
         group = None
-        countries: list[str] = []
+        countries: list[str | None] = []
         for m in self._pattern.finditer(text):
             found = self._names.get(m.group()) or self._folded.get(m.group().lower())
             if found is None or _PARTISAN.search(text[: m.start()]):
@@ -192,8 +192,8 @@ def _load(dictionaries: Path | None) -> ActorDictionary:
         capital = info.get("capital")
         if capital and capital not in names:
             names[capital] = _Name(info["iso3"] + "GOV", info["iso3"], "GOV")
-    for _, (code, country, sector, aliases) in _rows(GROUPS_FILE, 4):
-        entry = _Name(code, None if country == "-" else country, sector)
+    for _, (code, iso3, sector, aliases) in _rows(GROUPS_FILE, 4):
+        entry = _Name(code, None if iso3 == "-" else iso3, sector)
         for alias in aliases.split("|"):
             names[alias] = entry
     sectors = {}

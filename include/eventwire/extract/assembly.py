@@ -14,6 +14,7 @@ assembled from, so each figure can be traced.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ SPECIFICITY = (
     "Armed clash",
     "Peaceful protest",
 )
-_RANK = {sub: i for i, sub in enumerate(SPECIFICITY)}
+_RANK: dict[str | None, int] = {sub: i for i, sub in enumerate(SPECIFICITY)}
 # PLOVER types that carry a toll, in the order a group's toll is given to its mentions.
 _TOLL_TYPES = ("ASSAULT", "PROTEST")
 _PRECISION_UNKNOWN = 9
@@ -115,7 +116,7 @@ def _placed(record: dict) -> bool:
     return bool(record["country"]) and (record["geo_precision"] or _PRECISION_UNKNOWN) < 3
 
 
-def _stated_date(record: dict):
+def _stated_date(record: dict) -> dt.date | None:
     """The event's date when the text states one; a date that only repeats the publication
     day may be the engine's default for a sentence that names none."""
     published = record["published_at"]
@@ -278,7 +279,9 @@ def _combined(figures: list[tuple[int | None, bool]]) -> int | None:
     return (max(base) if base else 0) + sum(extra)
 
 
-def _toll_text(members: list[dict], tolls: list[Toll], fatalities, injured) -> str | None:
+def _toll_text(
+    members: list[dict], tolls: list[Toll], fatalities: int | None, injured: int | None
+) -> str | None:
     for m in members:
         if m["fatalities"] == fatalities and m["injured"] == injured and m["fatalities_text"]:
             return m["fatalities_text"]

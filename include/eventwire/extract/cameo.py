@@ -113,4 +113,4 @@ def _goldstein_table() -> dict[str, float]:
 def goldstein(code: str) -> float:
     """Goldstein weight of a CAMEO code (its nearest listed parent's when not listed)."""
     found = _nearest(code, _goldstein_table())
-    return float(found) if found is not None else 0.0
+    return found if isinstance(found, float) else 0.0

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 from eventwire.config import Settings
 
 if TYPE_CHECKING:
+    from eventwire.extract.engine import Document
     from eventwire.extract.isolation import NotCoded
 
 EXIT_OK = 0
@@ -71,13 +72,13 @@ def _positive(value: str) -> int:
     return number
 
 
-def parse_line(number: int, line: str):
+def parse_line(number: int, line: str) -> Document:
     """A :class:`~eventwire.extract.engine.Document` from one JSON Lines line, or BadLine."""
     from eventwire.extract.engine import Document
 
     try:
         record = json.loads(line)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise BadLine(number, f"not JSON ({err.msg})") from None
     if not isinstance(record, dict):
         raise BadLine(number, "not a JSON object")
@@ -102,7 +103,7 @@ def parse_line(number: int, line: str):
     )
 
 
-def _single_document(path: Path):
+def _single_document(path: Path) -> Document:
     from eventwire.extract.engine import Document
 
     raw = path.read_text(encoding="utf-8", errors="replace")

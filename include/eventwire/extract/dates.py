@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
     from spacy.tokens import Span, Token
 
 # An event whose period ended more than this many days before publication is historical
@@ -206,7 +207,7 @@ def _add_months(first: dt.date, months: int) -> dt.date:
 
 
 @functools.cache
-def _date_parser(published: dt.date, future: bool):
+def _date_parser(published: dt.date, future: bool) -> DateDataParser:
     from dateparser.date import DateDataParser
 
     base = dt.datetime.combine(published, dt.time(12))

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from eventwire import schema
 from eventwire.config import Settings
@@ -35,9 +35,13 @@ from eventwire.extract.sentences import Sentence, split_sentences
 from eventwire.extract.version import extractor_version
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.pipeline import Pipe
     from spacy.tokens import Doc, Span, Token
 
-    from eventwire.extract.places import Gazetteer, Place
+    from eventwire.extract.casualties import Casualties
+    from eventwire.extract.dates import EventDate
+    from eventwire.extract.places import Gazetteer, NameSpan, Place
 
 # A sentence that names no place takes the last town named in this many sentences before it.
 # Four covers the seed article's follow-ups to "clashes ... invading Qaim" (a quote split over
@@ -159,7 +163,7 @@ class _DocumentPlaces:
         self,
         sentences: list[Sentence],
         text: str,
-        spans: list[tuple[int, int, tuple[int, ...]]],
+        spans: list[NameSpan],
         gazetteer: Gazetteer,
     ) -> None:
         self._sentences = sentences
@@ -211,10 +215,10 @@ def _pairs(
     actor_list: list[Actor], recipient_list: list[Actor]
 ) -> list[tuple[Actor | None, Actor | None]]:
     """Every actor with every recipient; an actor is never its own recipient."""
-    pairs = []
-    for actor in actor_list or [None]:
+    pairs: list[tuple[Actor | None, Actor | None]] = []
+    for actor in actor_list or (None,):
         targets = [r for r in recipient_list if actor is None or r.code != actor.code]
-        pairs.extend((actor, r) for r in targets or [None])
+        pairs.extend((actor, r) for r in targets or (None,))
     return pairs
 
 
@@ -447,11 +451,11 @@ class Extractor:
         self._not_done = frozenset().union(
             *(self._context.get(name, frozenset()) for name in NOT_DONE_CLASSES)
         )
-        self._nlp = None
+        self._nlp: Language | None = None
         self._gazetteer: Gazetteer | None = None
 
     @property
-    def nlp(self):
+    def nlp(self) -> Language:
         if self._nlp is None:
             from eventwire.extract.nlp import load_pipeline
 
@@ -524,7 +528,8 @@ class Extractor:
                     pending.append((i, sentence, sdoc, coded, context))
         docs = [_with_place_entities(item[2], item[4].mentions) for item in pending]
         for name in LATE_COMPONENTS:
-            docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=PIPE_BATCH_SIZE))
+            pipe = cast("Pipe", self.nlp.get_pipe(name))
+            docs = list(pipe.pipe(docs, batch_size=PIPE_BATCH_SIZE))
         records: dict[int, list[dict]] = {}
         tolls: dict[int, list[assembly.Toll]] = {}
         for (i, sentence, _, coded, context), sdoc in zip(pending, docs, strict=True):
@@ -710,6 +715,7 @@ class Extractor:
             return None
         original = c.trigger.cameo or ""
         negated_cooperation = mood.negated and mood.kind in (modality.DONE, modality.INTENT)
+        code: str | None
         if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
             # "did not agree", "will not accept": a refusal, not a negated cooperation.
             code, mood = (
@@ -904,7 +910,7 @@ class Extractor:
         return None
 
     def _resolve(self, heads: tuple[Token, ...]) -> list[Actor]:
-        out = []
+        out: list[Actor] = []
         for head in heads:
             if is_pronoun(head):
                 continue
@@ -991,8 +997,8 @@ class Extractor:
         actor: Actor | None,
         recipient: Actor | None,
         place: Place | None,
-        date,
-        casualties,
+        date: EventDate | None,
+        casualties: Casualties | None,
         published: dt.datetime | None,
     ) -> dict:
         confidence = CONFIDENCE_BASE

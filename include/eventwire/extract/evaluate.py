@@ -22,11 +22,16 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventwire import schema
 from eventwire.config import PROJECT_ROOT, Settings
 from eventwire.extract import acled_eval
+
+if TYPE_CHECKING:
+    from eventwire.extract.engine import Document, Extractor
 
 DEFAULT_SHARED = PROJECT_ROOT.parent / "shared"
 SEED_PUBLISHED = dt.datetime(2017, 11, 2, 9, tzinfo=dt.UTC)
@@ -46,7 +51,9 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
 
 
-def _run(extractor, documents) -> tuple[dict[str, list[dict]], float]:
+def _run(
+    extractor: Extractor, documents: Iterable[Document]
+) -> tuple[dict[str, list[dict]], float]:
     started = time.perf_counter()
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for mention in extractor.extract(documents):
@@ -54,7 +61,7 @@ def _run(extractor, documents) -> tuple[dict[str, list[dict]], float]:
     return by_doc, time.perf_counter() - started
 
 
-def score_seed(extractor, shared: Path) -> dict:
+def score_seed(extractor: Extractor, shared: Path) -> dict:
     from eventwire.extract.engine import Document
     from eventwire.extract.places import name_key
 
@@ -111,7 +118,7 @@ def _date(value: str | None) -> dt.datetime | None:
         return None
 
 
-def score_plover(extractor, shared: Path) -> dict:
+def score_plover(extractor: Extractor, shared: Path) -> dict:
     from eventwire.extract.engine import Document
 
     records = json.loads((shared / "gold" / "plover_gsr_dev.json").read_text(encoding="utf-8"))
@@ -135,9 +142,9 @@ def score_plover(extractor, shared: Path) -> dict:
         k: {m["plover_type"] for m in mentions.get(str(i), []) if not m["negated"]}
         for i, k in enumerate(keys)
     }
-    tp = Counter()
-    fp = Counter()
-    fn = Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for key in keys:
         for label in emitted[key] | gold[key]:
             if label in emitted[key] and label in gold[key]:
@@ -171,7 +178,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     }
 
 
-def score_petr2(extractor, shared: Path) -> dict:
+def score_petr2(extractor: Extractor, shared: Path) -> dict:
     from eventwire.extract.engine import Document
 
     rows = [
@@ -220,7 +227,7 @@ def score_petr2(extractor, shared: Path) -> dict:
     }
 
 
-def speed(extractor, shared: Path) -> dict:
+def speed(extractor: Extractor, shared: Path) -> dict:
     from eventwire.extract.engine import Document
 
     text = (shared / "seed" / "000_04c10d08328eaf7d.txt").read_text(encoding="utf-8")
@@ -263,7 +270,7 @@ def _gold_rate(result: dict) -> float:
     return documents / (result["plover"]["seconds"] + result["petr2"]["seconds"])
 
 
-def _rate(key: str, split: str = "acled_dev"):
+def _rate(key: str, split: str = "acled_dev") -> Callable[[dict], str]:
     return lambda r: f"{r[split][key]['rate']:.3f}"
 
 

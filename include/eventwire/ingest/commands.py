@@ -11,10 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventwire.config import Settings
+
+if TYPE_CHECKING:
+    from eventwire.ingest.fetch import FetchResult
 
 EXIT_UNUSABLE = 2
 
@@ -46,7 +51,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _guarded(handler):
+def _guarded(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
     """Run a handler so that no input can end the command in a traceback."""
 
     def run(args: argparse.Namespace) -> int:
@@ -63,7 +70,7 @@ def _fail(reason: str) -> int:
     return EXIT_UNUSABLE
 
 
-def _fetch(source: str, kind: str, allow_private: bool):
+def _fetch(source: str, kind: str, allow_private: bool) -> FetchResult:
     from eventwire.ingest.fetch import Fetcher, FetchPolicy
 
     settings = Settings.from_env()

@@ -92,7 +92,9 @@ class DedupIndex:
             self._signatures[seen.article_id] = minhash
             self._lsh.insert(seen.article_id, minhash)
 
-    def decide(self, article_id: str, canonical_url: str, text_hash: str | None, text: str):
+    def decide(
+        self, article_id: str, canonical_url: str, text_hash: str | None, text: str
+    ) -> Decision:
         """Classify one article and, when it is kept, remember it."""
         if canonical_url in self._by_url:
             return Decision(self._by_url[canonical_url], "duplicate_url", "same canonical URL")

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as StdElementTree
 from calendar import timegm
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from time import struct_time
 from urllib.parse import urljoin
 
 import defusedxml
@@ -185,7 +186,7 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _struct_to_utc(value: object) -> datetime | None:
+def _struct_to_utc(value: struct_time | None) -> datetime | None:
     """feedparser's ``*_parsed`` values are UTC ``struct_time``s."""
     if value is None:
         return None

@@ -30,6 +30,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -214,6 +215,7 @@ def _watchdog(sock: socket.socket | None, deadline: float) -> Iterator[threading
 
     def cut() -> None:
         fired.set()
+        assert sock is not None  # the timer only starts with a socket
         with suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
 
@@ -245,8 +247,8 @@ def _resolve_before(resolver: Resolver, deadline: float) -> Resolver:
         if worker.is_alive():
             raise TimeoutError("DNS lookup still running at the fetch deadline")
         if "error" in outcome:
-            raise outcome["error"]
-        return outcome["addresses"]
+            raise cast(BaseException, outcome["error"])
+        return cast(list[str], outcome["addresses"])
 
     return bounded
 

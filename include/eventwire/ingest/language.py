@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be told"
 # Below these, py3langid's guesses are noise: too little text, or a near tie between languages.
@@ -12,7 +13,7 @@ MIN_PROBABILITY = 0.5
 
 
 @cache
-def _identifier():
+def _identifier() -> Any:  # py3langid.langid.LanguageIdentifier
     from py3langid.langid import _load_identifier
 
     return _load_identifier(norm_probs=True)

@@ -99,7 +99,9 @@ class _Harvest:
         self.quarantine: list[dict] = []
         self.counts: Counter[str] = Counter()
 
-    def reject(self, stage: str, outcome: str, reason: str, url: str | None, payload) -> None:
+    def reject(
+        self, stage: str, outcome: str, reason: str, url: str | None, payload: bytes | str | None
+    ) -> None:
         self.counts[outcome] += 1
         self.quarantine.append(
             quarantine_row(

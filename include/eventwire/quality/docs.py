@@ -12,10 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from eventwire.quality.suites import VOLUME_CHECK, checks
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+    )
+    from great_expectations.data_context.types.resource_identifiers import (
+        ValidationResultIdentifier,
+    )
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
 SITE_NAME = "eventwire"
 INDEX_FILE = "index.html"
@@ -60,7 +72,9 @@ def build_data_docs(results: Iterable[pa.Table], target_dir: Path) -> Path:
     return target_dir
 
 
-def _validation_result(suite: str, rows: list[dict]):
+def _validation_result(
+    suite: str, rows: list[dict]
+) -> tuple[ValidationResultIdentifier, ExpectationSuiteValidationResult]:
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,
         ExpectationValidationResult,
@@ -117,7 +131,7 @@ def _result(row: dict) -> dict:
     return result
 
 
-def _configuration(defined: dict, row: dict):
+def _configuration(defined: dict, row: dict) -> ExpectationConfiguration:
     """The expectation as defined in the suite; the volume check's band is drawn per run from
     the history and not stored, so it is shown by type and name only."""
     from great_expectations.expectations.expectation_configuration import (

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -26,6 +27,13 @@ from eventwire.interval import Interval
 from eventwire.quality.frame import ROW_INDEX, to_frame
 from eventwire.quality.suites import HELPERS, KEYS, Check, checks, helper_columns
 from eventwire.quality.volume import volume_band
+
+if TYPE_CHECKING:
+    from great_expectations.core.batch_definition import BatchDefinition
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.data_context import EphemeralDataContext
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +132,7 @@ def validate(
 
 
 @cache
-def _batch_definition():
+def _batch_definition() -> tuple[EphemeralDataContext, BatchDefinition]:
     """One ephemeral GX context and pandas batch definition per process (context set-up is
     cheap, but suites and validation definitions are re-registered under stable names)."""
     import great_expectations as gx
@@ -170,7 +178,10 @@ def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -
     return sorted(outcomes, key=lambda outcome: order[outcome.check.name])
 
 
-def _outcome(by_name: dict[str, Check], item, num_rows: int) -> _Outcome:
+def _outcome(
+    by_name: dict[str, Check], item: ExpectationValidationResult, num_rows: int
+) -> _Outcome:
+    assert item.expectation_config is not None  # GX returns each result with its expectation
     check = by_name[item.expectation_config.meta["name"]]
     detail = item.result or {}
     evaluated = not _raised(item.exception_info)

@@ -14,12 +14,12 @@ Building the GX objects is deferred to ``Check.to_gx`` so this module imports wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import product
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -27,6 +27,9 @@ import pyarrow as pa
 from eventwire import schema
 from eventwire.quality.frame import ROW_INDEX, gx_type_name
 from eventwire.quality.volume import VolumeBand
+
+if TYPE_CHECKING:
+    from great_expectations.expectations.expectation import Expectation
 
 DATASETS: tuple[str, ...] = ("articles", "mentions", "events")
 KEYS: dict[str, str] = {"articles": "article_id", "mentions": "mention_id", "events": "event_id"}
@@ -69,7 +72,7 @@ class Check:
     expectation: str  # class name under ``great_expectations.expectations``
     kwargs: dict = field(default_factory=dict)
 
-    def to_gx(self):
+    def to_gx(self) -> Expectation:
         """The GX Core expectation, carrying name, severity and level in its ``meta``."""
         from great_expectations import expectations
 
@@ -298,12 +301,12 @@ def _merged_event_checks() -> list[Check]:
     ]  # fmt: skip
 
 
-def _row(name: str, expectation: str, severity: Severity = "critical", **kwargs) -> Check:
+def _row(name: str, expectation: str, severity: Severity = "critical", **kwargs: object) -> Check:
     return Check(name, severity, "row", expectation, kwargs)
 
 
 def _in_set(
-    column: str, values, *, severity: Severity = "critical", check: str = "in_set"
+    column: str, values: Iterable[object], *, severity: Severity = "critical", check: str = "in_set"
 ) -> Check:
     return _row(
         f"{column}.{check}",

@@ -142,7 +142,8 @@ def format_summary(run_id: str, version: str, days_asked: int, rows: list[dict])
 
 
 def _type_lines(rows: list[dict], before_key: str, after_key: str) -> list[str]:
-    before, after = Counter(), Counter()
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
     for row in rows:
         before.update(json.loads(row[before_key]))
         after.update(json.loads(row[after_key]))

@@ -144,7 +144,9 @@ def data_root(args: argparse.Namespace) -> DataRoot:
     return root
 
 
-def _one_line(command: str, handler: Callable[[argparse.Namespace], int]):
+def _one_line(
+    command: str, handler: Callable[[argparse.Namespace], int]
+) -> Callable[[argparse.Namespace], int]:
     """``handler`` with every failure a user can act on reported as one line, exit 2, and the
     library's warnings (a corrupt file skipped, a manifest rebuilt) as lines on stderr."""
     import duckdb
@@ -319,12 +321,12 @@ def _validation_lines(checks: list[tuple]) -> list[str]:
     return lines
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     text = "NULL" if value is None else str(value)
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)

@@ -117,7 +117,7 @@ def _write_geojson(out: Path, names: list[str], rows: list[tuple], dataset: str)
     return Exported(out, len(features), len(rows) - len(features))
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, float):

@@ -41,7 +41,7 @@ import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 
 import pyarrow as pa
@@ -136,6 +136,7 @@ def plan_merge(
     for row in others.select(_MATCH_COLUMNS).to_pylist():
         members[row["event_id"]].append(row)
     index = _CandidateIndex()
+    event_id: str | None  # a stored event's id, or the one a new mention matches, if any
     for event_id, rows in sorted(members.items()):
         index.add(event_id, min(rows, key=_mention_order))
     if keep_replaced:
@@ -205,7 +206,7 @@ def _stored_mentions(
     return prior_ids, others.filter(chosen), replaced
 
 
-def _reach_key(plover_type: str, country: str, day) -> str:
+def _reach_key(plover_type: str, country: str, day: date) -> str:
     return f"{plover_type}|{country}|{day.isoformat()}"
 
 
@@ -352,7 +353,7 @@ class _EventFiles:
     def _current_rows(self, event_ids: set[str]) -> dict[str, dict]:
         paths = {self.location[eid] for eid in event_ids if eid in self.location}
         wanted = pa.array(sorted(event_ids), pa.string())
-        rows = {}
+        rows: dict[str, dict] = {}
         for path in sorted(paths):
             table = self._table_of(path)
             chosen = table.filter(pc.is_in(table.column("event_id"), wanted))

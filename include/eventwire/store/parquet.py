@@ -370,12 +370,12 @@ def _split_partitions(
         groups.setdefault(tuple(values), []).append(row)
     target = schema.SCHEMAS[dataset]
     tables = {}
-    for values, group in groups.items():
+    for key, group in groups.items():
         try:
             table = pa.Table.from_pylist(group, schema=target.remove(0))
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
             raise DatasetError(dataset, str(error)) from error
-        tables[values] = conform(dataset, table)
+        tables[key] = conform(dataset, table)
     return tables
 
 

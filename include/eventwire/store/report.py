@@ -12,10 +12,15 @@ import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventwire.fs import DataRoot
 from eventwire.store.palette import TYPE_COLOURS
 from eventwire.store.worldmap import all_rings
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Figure sizes at DPI 100 fit a laptop screen side by side on the page; the top-N cut keeps a
 # country bar chart readable when a month of data names 60+ countries.
@@ -78,7 +83,9 @@ def write_report(root: DataRoot, since: date, out: Path) -> Report:
         FROM current WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY event_id""",
         [since],
     ).fetchall()
-    total = connection.execute(f"{current} SELECT count(*) FROM current", [since]).fetchone()[0]
+    counted = connection.execute(f"{current} SELECT count(*) FROM current", [since]).fetchone()
+    assert counted is not None  # count(*) is one row
+    total = counted[0]
     connection.close()
     plots = [
         _plot_by_type(by_type, out / "events_by_type.png"),
@@ -181,7 +188,7 @@ def _extent(rows: list[tuple]) -> tuple[tuple[float, float], tuple[float, float]
     return (west, west + width), (south, south + height)
 
 
-def _map_legends(axes, types: list[str]) -> None:
+def _map_legends(axes: Axes, types: list[str]) -> None:
     """Two legends: circle size for fatalities, colour for the PLOVER type."""
     from matplotlib.lines import Line2D
 
@@ -201,11 +208,11 @@ def _map_legends(axes, types: list[str]) -> None:
         axes.legend(handles=colours, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
 
 
-def _no_data(axes) -> None:
+def _no_data(axes: Axes) -> None:
     axes.text(0.5, 0.5, "no events", transform=axes.transAxes, ha="center", va="center")
 
 
-def _save(figure, path: Path) -> Path:
+def _save(figure: Figure, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     figure.tight_layout()
