@@ -247,7 +247,7 @@ def _settle(group: _Group) -> None:
             defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
 
 
-def _defining(telling: list[dict], sub_event_type: str) -> dict | None:
+def _defining(telling: list[dict], sub_event_type: str | None) -> dict | None:
     """The most confident mention that names the group's sub-event type (the first on a tie)."""
     named = [m for m in telling if m["acled_sub_event_type"] == sub_event_type]
     return max(named, key=lambda m: m["confidence"]) if named else None

@@ -22,6 +22,7 @@ from eventwire.extract.actors import ActorDictionary
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.pipeline import EntityRuler
+    from spacy.tokenizer import Tokenizer
 
 # Cities of at least this population become GPE patterns: ~1,600 names, big enough for the
 # cities news names as bare words (Erbil, Mosul), small enough to build in well under a second.
@@ -91,14 +92,13 @@ def _load(model: str, settings: Settings) -> Language:
 
 def _add_token_norms(nlp: Language) -> None:
     """Acronyms spelt like English words ("IS") read as names (``data/token_norms.tsv``)."""
-    from spacy.attrs import NORM, ORTH
-
     from eventwire.extract.actors import DATA_DIR
 
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
     with (DATA_DIR / TOKEN_NORMS_FILE).open(encoding="utf-8", newline="") as handle:
         lines = (line for line in handle if not line.startswith("#"))
         for row in csv.DictReader(lines, delimiter="\t"):
-            nlp.tokenizer.add_special_case(row["form"], [{ORTH: row["form"], NORM: row["norm"]}])
+            tokenizer.add_special_case(row["form"], [{"ORTH": row["form"], "NORM": row["norm"]}])
 
 
 def load_pipeline(settings: Settings) -> Language:
