@@ -142,6 +142,8 @@ def test_ranges_listings_and_indirect_tolls(nlp, text: str, killed, injured) -> 
         # One person the sentence refers to by a pronoun or as someone's.
         ("A bomb went off under the truck, killing its driver.", 1),
         ("The mob beat the trader and he died in hospital.", 1),
+        # Victims "among the dead" are at least that many.
+        ("Twenty soldiers were among the dead.", 20),
     ],
 )
 def test_lives_lost_newer_tolls_and_named_victims(nlp, text: str, killed: int | None) -> None:

@@ -156,6 +156,11 @@ def test_pronoun_in_a_reported_clause_is_the_speaker(extractor) -> None:
     assert m["actor_text"] is None
 
 
+def test_a_drone_that_hits_a_target_is_an_air_strike(extractor) -> None:
+    [m] = _extract(extractor, "A drone hit a fuel depot in Belgorod on Saturday, officials said.")
+    assert (m["cameo_code"], m["acled_sub_event_type"]) == ("195", "Air/drone strike")
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

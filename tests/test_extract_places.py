@@ -321,6 +321,8 @@ def test_nationality_right_after_the_verb_is_not_the_place(extractor) -> None:
     [
         # An acronym spelt like a town ("IS", "AU") is a group, never a place.
         ("Troops retook the district from IS and the AU welcomed it in Kismayo.", ["Kismayo"]),
+        # A named armed group is never a place, whatever GeoNames spells so.
+        ("A bus was attacked near Garissa by al-Shabaab.", ["Garissa"]),
         # The first word of a longer capitalised name belongs to that name.
         ("Soldiers drove Boko Haram out of Gwoza.", ["Gwoza"]),
         # A name before an armed group's noun names the group.

@@ -48,6 +48,7 @@ LIFE = "life"
 _LOSE = "lose"
 _LIFE_VERBS = frozenset({_LOSE, "claim", "take", "cost"})
 _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
+_VERBS = frozenset({"VERB", "AUX"})
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
@@ -338,6 +339,10 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
         counted = _of_whom(pred)
         return [counted] if counted is not None else [pred]
+    if pred.dep_ == "pobj" and pred.head.lower_ == "among" and pred.head.head.pos_ in _VERBS:
+        # "Twenty soldiers were among the dead": the clause's subject is counted (ACLED's
+        # lower bound when the whole toll is not given).
+        return [v for c in pred.head.head.children if c.dep_ == "nsubj" for v in _expand(c)]
     if pos == "noun":
         if pred.lemma_ == "toll":
             return _toll_numbers(pred)

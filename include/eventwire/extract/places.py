@@ -102,6 +102,7 @@ ALIASES_FILE = DATA_DIR / "place_aliases.tsv"
 STOPWORDS_FILE = DATA_DIR / "place_stopwords.txt"
 ACTOR_SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
 NATIONALITIES_FILE = DATA_DIR / "nationalities.tsv"
+ACTOR_GROUPS_FILE = DATA_DIR / "actor_groups.tsv"
 # "the Somali capital": a nationality word before it names that country's capital.
 _CAPITAL_AFTER = re.compile(r"\s+capital\b")
 # Sectors of armed groups: a name right before one of their nouns names the group ("Fano
@@ -397,6 +398,16 @@ def _capitals() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
+def _group_names() -> frozenset[str]:
+    """Names of armed groups and organisations (``data/actor_groups.tsv``), lower case."""
+    names: set[str] = set()
+    for line in ACTOR_GROUPS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            names.update(name.lower() for name in line.rsplit("\t", 1)[-1].split("|"))
+    return frozenset(names)
+
+
+@functools.cache
 def _group_nouns() -> frozenset[str]:
     """Written forms of the armed groups' sector nouns ("militia", "militiamen", "rebels")."""
     forms: set[str] = set()
@@ -561,7 +572,8 @@ class Gazetteer:
     def _not_a_place_name(
         self, text: str, words: list[re.Match], i: int, n: int, candidates: tuple[int, ...]
     ) -> bool:
-        """A short acronym ("IS", "AU": GeoNames has towns so spelt) names a country or nothing;
+        """A short acronym ("IS", "AU": GeoNames has towns so spelt) names a country or nothing,
+        and a named armed group or organisation ("al-Shabaab") no place;
         a name followed by another capitalised word is the first part of a longer name, a
         group's or a person's ("Boko Haram", "Kabul Bank"), unless that word is a kind of place
         or a stop word ("Kano State", "Mosul Tuesday"); so is a name before an armed group's
@@ -569,6 +581,8 @@ class Gazetteer:
         word = words[i].group()
         if n == 1 and word.isupper() and len(word) <= SHORT_NAME_CHARS:
             return all(self._entries[c].kind != _KIND_COUNTRY for c in candidates)
+        if text[words[i].start() : words[i + n - 1].end()].lower() in _group_names():
+            return True
         if self._ends_longer_name(text, words, i, candidates):
             return True
         last = words[i + n - 1]
