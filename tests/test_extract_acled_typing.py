@@ -108,6 +108,13 @@ def _record(index: int, code: str, plover: str = "ASSAULT", **values) -> dict:
     return record
 
 
+def test_people_who_only_speak_are_no_victims_or_crowd() -> None:
+    assert "civilian" not in acled.cues_in("Residents said fighters clashed with troops.")
+    assert "mob" not in acled.cues_in("Villagers told reporters the army shelled the hills.")
+    assert "civilian" in acled.cues_in("Fighters shot two residents, police said.")
+    assert "protest" in acled.cues_in("Protesters said police fired tear gas.")
+
+
 def test_restated_toll_is_not_added_twice() -> None:
     records = [_record(0, "193", fatalities=20), _record(2, "190", fatalities=24)]
     tolls = [assembly.Toll(1, 22, None, "22 died")]

@@ -161,6 +161,16 @@ def test_a_drone_that_hits_a_target_is_an_air_strike(extractor) -> None:
     assert (m["cameo_code"], m["acled_sub_event_type"]) == ("195", "Air/drone strike")
 
 
+def test_who_died_in_a_fight_did_not_fight(extractor) -> None:
+    text = (
+        "Clashes broke out in Gondar between militiamen and soldiers on Monday. "
+        "At least nine people died in the fighting."
+    )
+    found = [m for m in _extract(extractor, text) if m["acled_event_type"]]
+    assert found and {m["acled_sub_event_type"] for m in found} == {"Armed clash"}
+    assert all(m["actor_text"] != "people" for m in found)
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

@@ -105,6 +105,9 @@ class AcledType:
 
 
 NONE = AcledType(None, None)
+# Verbs of saying: the word before one names a source ("Residents said").
+_SAYING = frozenset({"said", "say", "says", "told", "tell", "reported", "recalled", "added"})
+_PEOPLE_CUES = frozenset({"civilian", "mob"})
 
 
 def _typed(sub: str | None) -> AcledType:
@@ -125,11 +128,16 @@ def _cue_table(path: Path = CUES_FILE) -> dict[str, frozenset[str]]:
 
 
 def cues_in(text: str) -> frozenset[str]:
-    """The cues named in a text, by single words and two-word phrases."""
+    """The cues named in a text, by single words and two-word phrases. People who only speak
+    ("Residents said", "villagers told reporters") are sources: a word right before a verb
+    of saying names no victims and no crowd (protesters who speak still protest)."""
     table = _cue_table()
     words = _WORDS.findall(text.lower())
-    keys = [*words, *map(" ".join, itertools.pairwise(words))]
-    return frozenset(cue for key in keys if key in table for cue in table[key])
+    found = {cue for key in map(" ".join, itertools.pairwise(words)) for cue in table.get(key, ())}
+    for word, after in itertools.pairwise([*words, ""]):
+        cues = table.get(word, frozenset())
+        found |= cues - _PEOPLE_CUES if after in _SAYING else cues
+    return frozenset(found)
 
 
 def _longest(code: str, table: dict[str, str]) -> str | None:
