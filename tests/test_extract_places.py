@@ -350,3 +350,9 @@ def test_a_place_owned_by_the_place_before_is_tied(gazetteer: Gazetteer) -> None
     text = "A shell landed in a market in Yemen's Taiz on Monday."
     found = [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
     assert found == ["Yemen", "Taiz"]
+
+
+def test_a_county_owned_by_its_country_is_the_place(nlp, gazetteer) -> None:
+    text = "Gunmen attacked a bus in Kenya's Mandera county on Friday."
+    place = _locate(nlp, gazetteer, text, "attacked")
+    assert (place.name, place.country) == ("Mandera", "KEN")

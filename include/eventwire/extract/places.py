@@ -193,6 +193,7 @@ _REGION_NOUNS = frozenset(
     {"province", "governorate", "region", "state", "county", "department", "prefecture",
      "oblast", "division"}
 )  # fmt: skip
+_KIND_NOUNS = _TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS
 # Lower case only: "State" of "US State Department" is part of a name, not a kind of place.
 _KIND_NOUN = re.compile(
     r"\s+(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
@@ -1155,7 +1156,7 @@ def _relation(token: Token) -> tuple[str, bool]:
         anchor = anchor.head
     while (
         anchor.dep_ in ("compound", "amod", "nmod")
-        and anchor.head.lower_ in (_PLACE_NOUNS | _NEAR_NOUNS)
+        and anchor.head.lower_ in (_PLACE_NOUNS | _KIND_NOUNS | _NEAR_NOUNS)
     ) or (anchor.dep_ == "poss" and _is_place_word(anchor.head)):
         near = near or anchor.head.lower_ in _NEAR_NOUNS
         anchor = anchor.head
@@ -1266,6 +1267,7 @@ def locate_event(
                 m.head.i not in subtree,
                 _RELATION_RANK[m.relation],
                 m.place.geo_precision,
+                m.head.dep_ == "poss",  # "Kenya's Mandera county": what is owned, not its owner
                 _dependency_distance(m.head, trigger),
                 abs(m.head.i - trigger.i),
             )
