@@ -144,6 +144,8 @@ def test_ranges_listings_and_indirect_tolls(nlp, text: str, killed, injured) -> 
         ("The mob beat the trader and he died in hospital.", 1),
         # Victims "among the dead" are at least that many.
         ("Twenty soldiers were among the dead.", 20),
+        # A group whose size is stated after "of".
+        ("Attackers hacked a family of four to death.", 4),
     ],
 )
 def test_lives_lost_newer_tolls_and_named_victims(nlp, text: str, killed: int | None) -> None:

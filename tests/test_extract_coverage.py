@@ -34,6 +34,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
     ("text", "cameo_root", "sub_event"),
     [
         ("The governor imposed a curfew on Jos after the riots.", "17", "Change to group/activity"),
+        ("Gunmen sprayed bullets at a bus near Garissa.", "19", "Armed clash"),
+        ("Rockets slammed into a hospital in Kherson.", "19", "Shelling/artillery/missile attack"),
         ("Authorities lifted the state of emergency in Tigray.", "08", None),
         ("The foreign minister postponed his visit to Ankara.", "16", None),
         ("Relief agencies delivered food to displaced families in Mekele.", "07", None),

@@ -239,6 +239,8 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if anchor is None and _is_one_person(victim):
         return 1, [victim]
     if anchor is None:
+        anchor = _counted_of(victim)
+    if anchor is None:
         article = [
             c
             for c in victim.children
@@ -263,6 +265,16 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _counted_of(victim: Token) -> Token | None:
+    """ "a family of five": a group whose size is the bare number after "of"."""
+    for prep in victim.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            found = [c for c in prep.children if c.dep_ == "pobj" and _is_number_word(c)]
+            if found:
+                return found[0]
+    return None
 
 
 def _is_one_person(victim: Token) -> bool:
