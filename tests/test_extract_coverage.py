@@ -35,6 +35,9 @@ def _reported(mentions: list[dict]) -> list[dict]:
     [
         ("The governor imposed a curfew on Jos after the riots.", "17", "Change to group/activity"),
         ("Gunmen sprayed bullets at a bus near Garissa.", "19", "Armed clash"),
+        ("Troops deployed chlorine against the trenches near Kupiansk.", "20", "Chemical weapon"),
+        ("Villagers suffered burns after a sarin attack on Latamneh.", "20", "Chemical weapon"),
+        ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),
         ("Rockets slammed into a hospital in Kherson.", "19", "Shelling/artillery/missile attack"),
         ("Authorities lifted the state of emergency in Tigray.", "08", None),
         ("The foreign minister postponed his visit to Ankara.", "16", None),

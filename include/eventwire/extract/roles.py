@@ -100,8 +100,8 @@ def is_passive(verb: Token) -> bool:
 # Pronouns that, as the subject of a reported clause, stand for its speaker.
 _REPORTED_SELF = frozenset({"he", "she", "it", "they", "we"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
-# Verbs whose subject is who died, never who acted.
-_DEATH_VERBS = frozenset({"die", "perish"})
+# Verbs whose subject is who died or was hurt, never who acted.
+_VICTIM_VERBS = frozenset({"die", "perish", "suffer"})
 
 
 def _child(token: Token, deps: tuple[str, ...]) -> Token | None:
@@ -195,7 +195,7 @@ def noun_roles(noun: Token, predicate: Token | None) -> Roles:
     if predicate is not None:
         carried = verb_roles(predicate)
         # "12 people died in the fighting": who died is a victim, not who fought.
-        victims_only = predicate.lemma_.lower() in _DEATH_VERBS
+        victims_only = predicate.lemma_.lower() in _VICTIM_VERBS
         if actor is None and carried.actors and carried.actors[0].i != noun.i and not victims_only:
             return Roles(carried.actors, _expand(recipient) or carried.recipients)
         if recipient is None:
