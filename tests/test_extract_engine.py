@@ -171,6 +171,12 @@ def test_who_died_in_a_fight_did_not_fight(extractor) -> None:
     assert all(m["actor_text"] != "people" for m in found)
 
 
+def test_what_was_done_without_fighting_was_not_fought(extractor) -> None:
+    text = "The rebels left Tabqa to the army without fighting."
+    fought = [m for m in _extract(extractor, text) if m["cameo_code"] == "190"]
+    assert fought and all(m["negated"] for m in fought)
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

@@ -35,6 +35,7 @@ BACKGROUND = "background"
 _GOVERNOR_CLASSES = (THREAT, REFUSE, REQUEST, INTENT)
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "until", "before", "lest", "once"})
 # Subordinate clauses that give the background of the reported event, not a new event.
+_WITHOUT = "without"
 _BACKGROUND_MARKS = frozenset({"after", "since", "because", "although", "though"})
 # Request words that may govern a "that" clause ("demanded that Hamas renounce...");
 # "told the agency that..." reports speech instead.
@@ -68,6 +69,10 @@ class Modality:
 
 
 def _negated(token: Token) -> bool:
+    """ "did not attack", "never fought", and "without fighting": done under "without" is
+    not done."""
+    if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == _WITHOUT:
+        return True
     return any(
         c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in ("advmod", "det"))
         for c in token.children
