@@ -164,6 +164,8 @@ def acled_type(
     if plover_type not in schema.ACLED_CODED_PLOVER_TYPES:
         return NONE
     if cameo.startswith(_PROTEST_ROOT):
+        if actor_sector in ARMED_SECTORS and "protest" not in cues:
+            return _typed("Other")  # armed men blocking a road are no demonstration
         return _demonstration(cameo, override, cues, lethal)
     violent = (
         cameo.startswith(_VIOLENT_ROOTS) and not cameo.startswith(_RESTRICTION)
