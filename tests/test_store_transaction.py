@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
-from test_store_s3 import BUCKET, CREDENTIALS, endpoint  # noqa: F401 (the S3 server fixture)
+from test_store_s3 import CREDENTIALS, endpoint  # noqa: F401 (the S3 server fixture)
 from test_store_synthetic import run, synthetic_mentions
 
 from eventwire.config import S3Options
@@ -19,6 +19,8 @@ from eventwire.fs import DataRoot
 from eventwire.store import manifest, merge, parquet, transaction, views
 
 RUNS = [run(hour=9, minute=minute) for minute in (0, 15)]
+# moto's servers in one process share their buckets: test_store_s3 creates its own bucket.
+BUCKET = "eventwire-transactions"
 NAME = "recode-2017-11-02-test"
 
 
