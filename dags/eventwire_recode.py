@@ -50,8 +50,9 @@ def eventwire_recode():
     DAG's `publish_events` and the maintenance compaction share: no two merges ever rewrite the
     events files at once, and days are merged one after another.
 
-    **Re-run** the same params: days already coded by the current engine are skipped, and a day
-    a crash left half done is coded again (each interval's files are replaced atomically).
+    **Re-run** the same params: days already coded by the current engine are skipped. A day
+    switches over in one commit (all of its intervals, its `recodes/` row too), so a crash
+    leaves it wholly old, and coded again, or wholly new.
     """
 
     @task

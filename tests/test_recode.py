@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections import Counter
 from dataclasses import replace
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from test_store_synthetic import mention, run
 
@@ -35,7 +38,8 @@ from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract.version import extractor_version
 from eventwire.fs import DataRoot
-from eventwire.store import merge, parquet
+from eventwire.interval import Interval
+from eventwire.store import merge, parquet, transaction
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -46,8 +50,29 @@ DEMO_INTERVAL = "2017-11-02T08:45:00+00:00/2017-11-02T09:00:00+00:00"
 UNUSED_ACTOR = "ZYXQUORT VELANDIMO\n[ZZZGOV]\n"
 OTHER_UNUSED_ACTOR = "QWERTZUIO PLOKMIJNAV\n[ZZZMIL]\n"
 EVENTWIRE = Path(sys.executable).parent / "eventwire"
-# The kill waits for the first day's recodes/ row; the whole two-day run took ~60 s here.
+# The kill waits for the second day's switch-over; the whole two-day run took ~60 s here.
 RECODE_DEADLINE_S = 600
+# ``eventwire recode`` that stops (tells the test, then waits to be killed) when the data root
+# is about to put the object whose path in the root matches argv[1] (a regular expression).
+STOPPING_CHILD = textwrap.dedent(
+    """
+    import re, sys, time
+    from eventwire import cli
+    from eventwire.fs import DataRoot
+
+    stop_at, stopped, *arguments = sys.argv[1:]
+    put_atomic = DataRoot.put_atomic
+
+    def stopping(self, data, *parts):
+        if re.fullmatch(stop_at, "/".join(parts)):
+            open(stopped, "w").close()
+            time.sleep(600)
+        return put_atomic(self, data, *parts)
+
+    DataRoot.put_atomic = stopping
+    sys.exit(cli.main(arguments))
+    """
+)
 RECODE_CONF = {"since": DEMO_DAY, "until": DEMO_DAY, "only_outdated": True}
 
 
@@ -138,36 +163,42 @@ def test_a_second_recode_of_outdated_days_does_nothing(recoded):
     assert parquet.read_dataset(recoded["root"], "recodes").num_rows == 1
 
 
-def _second_day(root: DataRoot, settings: Settings) -> str:
-    """Copy the demo day's articles to the next day (new ids, a day later) and code them.
+def _second_day(root: DataRoot, settings: Settings) -> tuple[str, list[Interval]]:
+    """Copy the demo day's articles to the next day (new ids, a day later), split over two
+    intervals, and code them; returns the day and its intervals.
 
     The copies are the same news a day later, so many of their mentions join the first day's
     events: re-coding one day then rewrites events files that the other day's rows live in.
     """
     from eventwire import tasks
-    from eventwire.interval import Interval
     from eventwire.store.manifest import articles_digest, write_manifest
 
     first = Interval.parse(DEMO_INTERVAL)
-    window = Interval(first.start + timedelta(days=1), first.end + timedelta(days=1))
+    start = first.start + timedelta(days=1)
+    windows = [
+        Interval(start, first.end + timedelta(days=1)),
+        Interval(first.end + timedelta(days=1), first.end + timedelta(days=1, minutes=15)),
+    ]
     rows = parquet.read_dataset(root, "articles", dt=DEMO_DAY).drop_columns(["dt"]).to_pylist()
-    for row in rows:
+    for number, row in enumerate(rows):
         row["article_id"] = hashlib.sha256(f"next:{row['article_id']}".encode()).hexdigest()[:16]
         row["url"] = row["canonical_url"] = row["canonical_url"].rstrip("/") + "/next"
         if row["published_at"]:
             row["published_at"] += timedelta(days=1)
-        row["ingested_at"] = window.end
-    table = pa.Table.from_pylist(rows, schema=schema.ARTICLES)
-    parquet.write_interval(root, "articles", table, window)
-    write_manifest(
-        root, "ingest", window, {"articles": len(rows), "articles_digest": articles_digest(table)}
-    )
+        row["ingested_at"] = windows[number % 2].end
+    for window in windows:
+        own = [row for row in rows if row["ingested_at"] == window.end]
+        table = pa.Table.from_pylist(own, schema=schema.ARTICLES)
+        parquet.write_interval(root, "articles", table, window)
+        counts = {"articles": len(own), "articles_digest": articles_digest(table)}
+        write_manifest(root, "ingest", window, counts)
     run_id = "manual__second_day"
     batches = tasks.pending_batches(settings)
+    assert {batch["interval"] for batch in batches} == {str(window) for window in windows}
     tasks.publish_events(
         [tasks.extract_batch(b, settings, run_id) for b in batches], settings, run_id
     )
-    return window.dt
+    return windows[0].dt, windows
 
 
 def _versions_by_day(root: DataRoot) -> dict[str, set[str]]:
@@ -194,45 +225,86 @@ def _events_agree_with_their_first_mentions(root: DataRoot) -> None:
         assert row["extractor_version"] == firsts[event_id]["version"], event_id
 
 
-def test_a_killed_recode_leaves_whole_days_and_a_rerun_finishes(recoded, tmp_path):
+def _versions_on_disk(root: DataRoot, day: str) -> set[str]:
+    """The versions in the day's mentions files as they lie on disk, read without the store
+    (which honours a committed transaction): what a half-finished switch-over left there."""
+    found: set[str] = set()
+    for path in root.fs.find(root.path("mentions", f"dt={day}")):
+        found.update(pq.read_table(path, columns=["extractor_version"])[0].to_pylist())
+    return found
+
+
+@pytest.mark.parametrize("point", ["before-commit", "mid-switch"])
+def test_a_recode_killed_inside_a_days_switch_over_leaves_whole_days(recoded, tmp_path, point):
+    """``kill -9`` of ``eventwire recode`` over two days, inside the second day's switch-over:
+    as it writes the day's commit record (``before-commit``), or with the record written and
+    the day's first interval's mentions put in place but not its second's (``mid-switch``)."""
     data = tmp_path / "data"
     shutil.copytree(recoded["root"].base, data)
-    shutil.rmtree(data / "recodes")  # the kill waits for the first day's row to appear
+    shutil.rmtree(data / "recodes")
     root = DataRoot(str(data))
     coded_with = replace(Settings(), data_root=str(data), dictionaries=recoded["dictionaries"])
-    second = _second_day(root, coded_with)
+    second, windows = _second_day(root, coded_with)
     old = extractor_version(coded_with)
     assert _versions_by_day(root) == {DEMO_DAY: {old}, second: {old}}
     newer = tmp_path / "newer"
     newer.mkdir()
     (newer / "Phoenix.Countries.actors.txt").write_text(OTHER_UNUSED_ACTOR)
     new = extractor_version(replace(coded_with, dictionaries=newer))
-    env = os.environ | {"EVENTWIRE_DATA_ROOT": str(data), "EVENTWIRE_DICTIONARIES": str(newer)}
-    command = [str(EVENTWIRE), "recode", "--since", DEMO_DAY, "--until", second]
-    first_row = data / "recodes" / f"dt={DEMO_DAY}"
+    env = os.environ | {
+        "EVENTWIRE_DATA_ROOT": str(data),
+        "EVENTWIRE_DICTIONARIES": str(newer),
+        # The second day's intervals hold half the demo's mentions each: with them as history
+        # the volume check would judge the re-coded demo interval a surge.
+        "EVENTWIRE_VOLUME_MIN_HISTORY": "100",
+    }
+    arguments = ["recode", "--since", DEMO_DAY, "--until", second]
+    stop_at = {
+        "before-commit": rf"{transaction.TRANSACTIONS}/recode-{second}-[^/]*\.json",
+        "mid-switch": re.escape(f"mentions/dt={second}/{windows[1].file_name}"),
+    }[point]
+    stopped = tmp_path / "stopped"
+    child = [sys.executable, "-c", STOPPING_CHILD, stop_at, str(stopped), *arguments]
     with open(tmp_path / "killed.log", "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(child, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + RECODE_DEADLINE_S
-        while not (first_row.exists() and any(first_row.glob("*.parquet"))):
+        while not stopped.exists():
             assert process.poll() is None, (tmp_path / "killed.log").read_text()
-            assert time.monotonic() < deadline, "the first day was never re-coded"
+            assert time.monotonic() < deadline, "the recode never reached the stop"
             time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
-    after_kill = _versions_by_day(root)
-    assert after_kill[DEMO_DAY] == {new}
-    # The kill lands while the second day is coded (seconds of work; the poll is every 50 ms).
-    assert after_kill[second] == {old}
+    recoded_days = parquet.read_dataset(root, "recodes").column("dt").to_pylist()
+    if point == "before-commit":
+        assert _versions_by_day(root) == {DEMO_DAY: {new}, second: {old}}
+        assert _versions_on_disk(root, second) == {old}
+        assert recoded_days == [DEMO_DAY]
+    else:
+        assert _versions_by_day(root) == {DEMO_DAY: {new}, second: {new}}
+        assert _versions_on_disk(root, second) == {old, new}, "the kill is mid-switch"
+        assert sorted(recoded_days) == [DEMO_DAY, second]
     _events_agree_with_their_first_mentions(root)
 
     rerun = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=RECODE_DEADLINE_S, check=False
+        [str(EVENTWIRE), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RECODE_DEADLINE_S,
+        check=False,
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert "days re-coded: 1 of 2" in rerun.stdout
+    coded = 1 if point == "before-commit" else 0
+    assert f"days re-coded: {coded} of 2" in rerun.stdout
     assert _versions_by_day(root) == {DEMO_DAY: {new}, second: {new}}
+    assert _versions_on_disk(root, second) == {new}
+    assert sorted(parquet.read_dataset(root, "recodes").column("dt").to_pylist()) == [
+        DEMO_DAY,
+        second,
+    ]
     _events_agree_with_their_first_mentions(root)
+    assert not list((data / transaction.TRANSACTIONS).glob("*"))
     assert not [p for p in (data / "_staging").rglob("*") if p.is_file() and "recode" in str(p)]
 
 

@@ -28,6 +28,8 @@ from airflow_harness import (
 )
 from test_ui_endpoints import (
     ARTICLES,
+    CLI_RECODE,
+    DAG_RECODE,
     FAILING_CHECK,
     FIXTURE_RUNS,
     MENTIONS,
@@ -224,6 +226,24 @@ def test_page_shows_the_fixture_in_airflow(logged_in, blocked):
 
     assert frame.locator("#quarantine-counts tbody tr").count() == len(QUARANTINE)
     assert "broken page fetch 1" in frame.locator("#quarantine-samples pre").first.inner_text()
+
+    recodes = frame.locator("#recodes-table tbody tr")
+    recodes.first.wait_for()
+    assert [recodes.nth(i).get_attribute("data-run") for i in range(recodes.count())] == [
+        DAG_RECODE,
+        CLI_RECODE,
+        "by-hand",
+    ]
+    cli = recodes.nth(1).inner_text()
+    for shown in (
+        "2017-11-05 12:00",
+        "2017-11-01 … 2017-11-02 (2)",
+        "14 → 15",
+        "32 → 43",
+        "12 / 3 / 2",
+        "1.1+old, 1.1+older → 1.1+new",
+    ):
+        assert shown in cli, (shown, cli)
 
     rows = frame.locator("#events-table tbody tr")
     rows.first.wait_for()

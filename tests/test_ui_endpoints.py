@@ -132,6 +132,30 @@ STALE_AND_DELETED = [
 ]
 
 
+def _recode(run_id: str, day: str, version: str, before: str | None, **counts) -> dict:
+    names = {"run_id": run_id, "dt": day, "extractor_version": version}
+    return names | {"versions_before": before} | counts
+
+
+# Three recode runs: the CLI's over two days, a later one of the DAG, one with a hand-given id.
+CLI_RECODE = "recode__20171105T120000"
+DAG_RECODE = "manual__2017-11-06T08:00:00+00:00"
+FIXTURE_RECODES = [
+    _recode(CLI_RECODE, "2017-11-01", "1.1+new", "1.1+old", articles=20, events_before=10,
+            events_after=12, fatalities_before=30, fatalities_after=41, ids_kept=9, ids_new=3,
+            ids_deleted=1),
+    _recode(CLI_RECODE, "2017-11-02", "1.1+new", "1.1+old,1.1+older", articles=5,
+            events_before=4, events_after=3, fatalities_before=2, fatalities_after=2,
+            ids_kept=3, ids_new=0, ids_deleted=1),
+    _recode(DAG_RECODE, "2017-11-02", "1.1+newer", "1.1+new", articles=5, events_before=3,
+            events_after=3, fatalities_before=2, fatalities_after=7, ids_kept=3, ids_new=0,
+            ids_deleted=0),
+    _recode("by-hand", "2017-11-03", "1.1+newer", None, articles=0, events_before=0,
+            events_after=0, fatalities_before=0, fatalities_after=0, ids_kept=0, ids_new=0,
+            ids_deleted=0),
+]  # fmt: skip
+
+
 def write_fixture_root(root: Path) -> Path:
     """A small data root covering every panel of the page, with the numbers above."""
     for run, per_feed in ARTICLES.items():
@@ -197,6 +221,9 @@ def write_fixture_root(root: Path) -> Path:
             for feed, n in ARTICLES[run].items()
         }
         write_manifest(DataRoot(str(root)), "ingest", run, {"feed_health": health})
+    for number, row in enumerate(FIXTURE_RECODES):
+        fields = {key: value for key, value in row.items() if key != "dt"}
+        write_dataset(root, "recodes", [fields], f"part-recode-{number}.parquet", dt=row["dt"])
     docs = root / "quality" / "docs"
     docs.mkdir(parents=True)
     (docs / "index.html").write_bytes(DATA_DOCS_HTML)
@@ -353,6 +380,33 @@ def test_quarantine_counts_and_samples(client):
     assert samples[0]["payload_chars"] == len(samples[0]["payload"])
 
 
+def test_recode_runs_newest_first_with_their_days_added_up(client):
+    runs = client.get("/api/recodes").json()["recodes"]
+    assert [run["run_id"] for run in runs] == [DAG_RECODE, CLI_RECODE, "by-hand"]
+    assert [run["started"] for run in runs] == [
+        "2017-11-06T08:00:00+00:00",
+        "2017-11-05T12:00:00+00:00",
+        None,
+    ]
+    assert runs[1] == {
+        "run_id": CLI_RECODE, "started": "2017-11-05T12:00:00+00:00",
+        "first_day": "2017-11-01", "last_day": "2017-11-02", "days": 2, "articles": 25,
+        "events_before": 14, "events_after": 15, "fatalities_before": 32,
+        "fatalities_after": 43, "ids_kept": 12, "ids_new": 3, "ids_deleted": 2,
+        "extractor_versions": ["1.1+new"], "versions_before": ["1.1+old", "1.1+older"],
+    }  # fmt: skip
+    assert runs[2]["versions_before"] == []
+
+
+def test_recode_runs_are_cut_at_the_latest(data_root):
+    from eventwire_ui import queries
+
+    from eventwire.store.views import connect
+
+    runs = queries.recode_runs(connect(DataRoot(str(data_root))), runs=1)
+    assert [run["run_id"] for run in runs] == [DAG_RECODE]
+
+
 def test_events_newest_version_without_deleted(client):
     events = client.get("/api/events").json()["events"]
     assert [e["event_id"] for e in events] == ["ev-erbil", "ev-qaim", "ev-damascus"]
@@ -499,6 +553,7 @@ def test_new_data_root_answers_with_empty_panels(tmp_path):
     assert client.get("/api/events").json()["total"] == 0
     assert client.get("/api/filters").json()["countries"] == []
     assert client.get("/api/feeds").json() == {"feeds": []}
+    assert client.get("/api/recodes").json() == {"recodes": []}
     assert client.get("/datadocs/").status_code == 404
 
 

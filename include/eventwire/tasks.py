@@ -331,21 +331,31 @@ def _not_coded_row(note: NotCoded, article: dict, run_id: str, window: Interval)
 
 
 def publish_events(
-    extracted: Iterable[dict], settings: Settings, run_id: str, recode: bool = False
+    extracted: Iterable[dict],
+    settings: Settings,
+    run_id: str,
+    recode: bool = False,
+    *,
+    root: DataRoot | None = None,
 ) -> dict:
     """Validate staged mentions, merge them into events and write every dataset of the run.
 
     The quality gate's critical failures are raised only after the quarantine, results and
     Data Docs are written, so a failed run still explains itself. A ``recode`` keeps the ids
     of events its re-coded mentions still match and lists the events it removes in
-    ``deletions/`` as ``recoded`` (``store.merge``).
+    ``deletions/`` as ``recoded`` (``store.merge``). A recode passes ``root``, its day's
+    transaction (``store.transaction``); without it, a transaction that a crash left half
+    applied is finished before anything is written.
     """
     from eventwire.quality.gate import validate
+    from eventwire.store import transaction
     from eventwire.store.manifest import write_manifest
     from eventwire.store.merge import plan_merge
     from eventwire.store.parquet import write_interval
 
-    root = data_root(settings)
+    if root is None:
+        root = data_root(settings)
+        transaction.finish(root)
     by_interval: dict[str, list[dict]] = {}
     for item in extracted:
         by_interval.setdefault(item["interval"], []).append(item)
@@ -476,9 +486,11 @@ def _interval_of(path: str) -> Interval:
 
 def compact_closed_day(settings: Settings, day: str) -> dict:
     """Rewrite one closed day's small interval files of every dataset into a few sorted files."""
+    from eventwire.store import transaction
     from eventwire.store.compact import compact_day
 
     root = data_root(settings)
+    transaction.finish(root)
     return {
         dataset: compact_day(root, dataset, day) for dataset in ("articles", "mentions", "events")
     }
@@ -486,9 +498,12 @@ def compact_closed_day(settings: Settings, day: str) -> dict:
 
 def enforce_quarantine_retention(settings: Settings, today: str) -> dict:
     """Drop quarantine partitions older than the configured retention."""
+    from eventwire.store import transaction
     from eventwire.store.retention import enforce_retention
 
-    removed = enforce_retention(data_root(settings), settings.quarantine_retention_days, today)
+    root = data_root(settings)
+    transaction.finish(root)
+    removed = enforce_retention(root, settings.quarantine_retention_days, today)
     return {"removed_partitions": removed, "retention_days": settings.quarantine_retention_days}
 
 

@@ -174,6 +174,11 @@ def _data_routes(root: RootProvider, connect: Connector) -> APIRouter:
         with views() as connection:
             return {"samples": queries.quarantine_samples(connection, stage, reason, limit)}
 
+    @router.get("/recodes")
+    def recodes() -> dict:
+        with views() as connection:
+            return {"recodes": queries.recode_runs(connection)}
+
     @router.get("/events")
     def events(
         where: EventQuery,

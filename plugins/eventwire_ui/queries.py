@@ -8,8 +8,9 @@ library's only clock), so grouping by it needs no manifest and no file names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
@@ -21,6 +22,7 @@ RECENT_RUNS = 96
 QUALITY_RUNS = 96
 LATEST_FAILURES = 25
 QUARANTINE_SAMPLES = 10
+RECODE_RUNS = 10
 EVENTS_PAGE = 100
 MAP_PLACES = 2000
 # Raw payloads can be whole HTML pages; the browser gets the start, enough to see what broke.
@@ -247,3 +249,54 @@ def event_countries(connection: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT DISTINCT CAST(country AS VARCHAR) FROM events WHERE country IS NOT NULL ORDER BY 1"
     ).fetchall()
     return [row[0] for row in rows]
+
+
+# A recode run's start, as its id says: ``recode__20261202T195944`` from the CLI,
+# ``manual__2026-12-02T19:59:44.123+00:00`` (any ``<type>__<ISO time>``) from Airflow.
+_CLI_RUN = re.compile(r"recode__(\d{8}T\d{6})")
+_AIRFLOW_RUN = re.compile(r"[a-z_]+__(\d{4}-\d{2}-\d{2}T[^_]+)")
+
+
+def recode_runs(connection: duckdb.DuckDBPyConnection, runs: int = RECODE_RUNS) -> list[dict]:
+    """The latest recode runs, newest first: the days they coded again and their ``recodes/``
+    rows added up (as ``eventwire recode`` prints them), with the engine versions before and
+    after. ``recodes/`` has no time column; a run's start comes from its id (``None`` when the
+    id says none, such as a run id given by hand: those come last)."""
+    rows = _rows(
+        connection,
+        """
+        SELECT run_id, CAST(min(dt) AS VARCHAR) AS first_day,
+               CAST(max(dt) AS VARCHAR) AS last_day, count(*) AS days,
+               sum(articles) AS articles, sum(events_before) AS events_before,
+               sum(events_after) AS events_after, sum(fatalities_before) AS fatalities_before,
+               sum(fatalities_after) AS fatalities_after, sum(ids_kept) AS ids_kept,
+               sum(ids_new) AS ids_new, sum(ids_deleted) AS ids_deleted,
+               list_sort(list_distinct(list(extractor_version))) AS extractor_versions,
+               list_sort(list_distinct(flatten(list(string_split(versions_before, ',')))))
+                   AS versions_before
+        FROM recodes GROUP BY run_id
+        """,
+    )
+    for row in rows:
+        row["started"] = run_started(row["run_id"])
+    rows.sort(
+        key=lambda row: (row["started"] is not None, row["started"] or "", row["run_id"]),
+        reverse=True,
+    )
+    return rows[:runs]
+
+
+def run_started(run_id: str) -> str | None:
+    """When a recode run started, in ISO form (UTC), from its id (see ``_CLI_RUN``)."""
+    try:
+        if match := _CLI_RUN.fullmatch(run_id):
+            started = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+        elif match := _AIRFLOW_RUN.fullmatch(run_id):
+            started = datetime.fromisoformat(match.group(1))
+        else:
+            return None
+    except ValueError:
+        return None
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return started.astimezone(UTC).isoformat()

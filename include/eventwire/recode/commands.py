@@ -59,6 +59,7 @@ def run_recode(args: argparse.Namespace) -> int:
     from eventwire import tasks
     from eventwire.extract.version import extractor_version
     from eventwire.recode import day
+    from eventwire.store import transaction
     from eventwire.store.commands import MissingDataRoot
 
     settings = Settings.from_env()
@@ -68,6 +69,7 @@ def run_recode(args: argparse.Namespace) -> int:
         root = tasks.data_root(settings)
         if not root.fs.exists(root.base):
             raise MissingDataRoot(root.url)
+        transaction.finish(root)  # a day a crash left half switched over, even if none is due
         wanted = day.days(args.since, args.until)
         plans = [p for d in wanted if (p := day.plan_day(settings, d, args.only_outdated))]
         run_id = day.cli_run_id()

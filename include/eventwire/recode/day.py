@@ -8,11 +8,15 @@ keeps that event's id even when its own ``mention_id`` changed, and ``deletions/
 ``recoded`` for the events the recode removes. Then one summary row for the day goes to
 ``recodes/`` (``changes``).
 
-Crash safety: each interval's files are replaced atomically and idempotently (the store's
-guarantees), not the whole day. A crash mid-day leaves some of the day's intervals new and the
-rest old; the day still has mentions of the old version, so a re-run with ``only_outdated``
-codes the day again, and the intervals already new are re-run to the same bytes. A day is
-skipped by ``only_outdated`` once every mention of it carries the current version.
+Crash safety: a day is replaced as a whole. Its intervals are merged one after another into
+one transaction (``store.transaction``), its ``recodes/`` row too, and the day switches over
+when the transaction commits (one atomic put). A crash before the commit leaves the day wholly
+old and still outdated, so a re-run with ``only_outdated`` codes it again; a crash after it
+leaves the day wholly new to every reader, and whatever writes next (the next day's recode,
+an events run, compaction) first finishes putting its files in place. A day whose re-coded
+rows fail a critical expectation is not committed either: it stays old, and the error names
+the expectation. A day is skipped by ``only_outdated`` once every mention of it carries the
+current version.
 
 Two merges must never run at once (they rewrite the same events and deletions files): days are
 merged one after another here, and the DAG puts this task and the events DAG's publishing task
@@ -39,10 +43,13 @@ from eventwire.extract.version import extractor_version
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval
 from eventwire.recode import changes
-from eventwire.store import parquet
+from eventwire.store import parquet, staging, transaction
 from eventwire.store.manifest import read_manifests
 
 RUN_PREFIX = "recode__"
+# Written at once, not in the day's transaction: the extraction's hand-offs (read by the
+# publishing step, cleared when it succeeds) and corrupt files moved aside.
+DIRECT = (staging.STAGING, parquet.CORRUPT)
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ def recode_day(
     ``progress`` is called with the number of articles of every batch as it is coded.
     """
     root = tasks.data_root(settings)
+    day = transaction.begin(root, _transaction_name(plan.day, run_id), DIRECT)
     before = changes.snapshot(root, plan.day)
     extracted = []
     coded = (
@@ -141,13 +149,18 @@ def recode_day(
         extracted.append(item)
         if progress:
             progress(item["articles"])
-    tasks.publish_events(extracted, settings, run_id, recode=True)
-    after = changes.snapshot(root, plan.day)
-    row = changes.summary_row(before, after, changes.live_event_ids(root, before))
+    tasks.publish_events(extracted, settings, run_id, recode=True, root=day)
+    after = changes.snapshot(day, plan.day)
+    row = changes.summary_row(before, after, changes.live_event_ids(day, before))
     row |= {"run_id": run_id, "extractor_version": extractor_version(settings)}
     row["articles"] = plan.articles
-    parquet.write_interval(root, "recodes", [row], _whole_day(plan.day), part=_part(run_id))
+    parquet.write_interval(day, "recodes", [row], _whole_day(plan.day), part=_part(run_id))
+    transaction.commit(day)
     return row
+
+
+def _transaction_name(day: str, run_id: str) -> str:
+    return f"recode-{day}-{staging.run_key(run_id)}"
 
 
 def _repeat(settings: Settings, run_id: str, batches: list[dict]) -> tuple[list, list]:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval
-from eventwire.store import parquet
+from eventwire.store import parquet, transaction
 
 MANIFESTS = "_manifests"
 # The dataset whose rows an events or ingest manifest counts, by stage.
@@ -52,23 +52,29 @@ def articles_digest(articles: pa.Table) -> str:
 
 def read_manifests(root: DataRoot, stage: str | None = None, *, repair: bool = False) -> list[dict]:
     """Every manifest (of ``stage``), oldest interval first; damaged ones rebuilt (and, with
-    ``repair``, written back so the warning is given once)."""
-    base = root.path(MANIFESTS, stage) if stage else root.path(MANIFESTS)
-    root.fs.invalidate_cache(base)
-    if not root.fs.exists(base):
+    ``repair``, written back so the warning is given once). A committed transaction not yet
+    applied is read through (``transaction.reading``)."""
+    view = transaction.reading(root)
+    base = view.path(MANIFESTS, stage) if stage else view.path(MANIFESTS)
+    view.fs.invalidate_cache(base)
+    if not view.fs.exists(base):
         return []
     paths = [
         path
-        for path in root.fs.find(base)
+        for path in view.fs.find(base)
         if path.endswith(".json") and not posixpath.basename(path).startswith(".")
     ]
-    manifests = [body for path in paths if (body := _read(root, path, repair)) is not None]
+    manifests = [
+        body
+        for path in paths
+        if (body := _read(root, view.fs.cat_file(path), path, repair)) is not None
+    ]
     return sorted(manifests, key=lambda item: (item.get("interval", ""), item.get("stage", "")))
 
 
-def _read(root: DataRoot, path: str, repair: bool) -> dict | None:
+def _read(root: DataRoot, data: bytes, path: str, repair: bool) -> dict | None:
     try:
-        body = json.loads(root.fs.cat_file(path))
+        body = json.loads(data)
         if isinstance(body, dict) and "interval" in body:
             return body
         problem = "not a manifest object"

@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval
+from eventwire.store import transaction
 
 # Sort keys: the dataset key first, then enough columns to order rows that share it.
 DATASET_KEYS: dict[str, tuple[str, ...]] = {
@@ -165,13 +166,18 @@ def read_dataset(
 
 
 def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[str]:
-    """Paths (as the data root's filesystem names them) of the visible files, sorted."""
-    base = root.path(dataset, f"dt={dt}") if dt else root.path(dataset)
-    root.fs.invalidate_cache(base)
-    if not root.fs.exists(base):
+    """Paths (as the data root's filesystem names them) of the visible files, sorted.
+
+    A committed transaction not yet applied is honoured: its copy of a file is named instead
+    of the file, and the files it removes are left out (``transaction``).
+    """
+    view = transaction.reading(root)
+    base = view.path(dataset, f"dt={dt}") if dt else view.path(dataset)
+    view.fs.invalidate_cache(base)
+    if not view.fs.exists(base):
         return []
     by_folder: dict[str, list[str]] = {}
-    for path in root.fs.find(base):
+    for path in view.fs.find(base):
         folder, name = posixpath.split(path)
         relative = posixpath.relpath(path, base)
         if any(piece.startswith(HIDDEN_PREFIXES) for piece in relative.split("/")[:-1]):
@@ -179,7 +185,7 @@ def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[s
         by_folder.setdefault(folder, []).append(name)
     visible: list[str] = []
     for folder, names in by_folder.items():
-        marker = _marker_from(root, folder, names)
+        marker = _marker_from(view, folder, names)
         visible.extend(
             posixpath.join(folder, name)
             for name in names
@@ -188,7 +194,7 @@ def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[s
             and name not in marker["replaces"]
             and (not is_compacted(name) or name in marker["files"])
         )
-    return sorted(visible)
+    return [transaction.located(view, path) for path in sorted(visible)]
 
 
 def read_file(root: DataRoot, dataset: str, path: str) -> pa.Table:

@@ -266,6 +266,29 @@ async function loadSamples(stage, reason) {
   }
 }
 
+// One row per recode run: what it coded again and what changed, before → after.
+const beforeAfter = (before, after) => `${fmtNumber(before)} → ${fmtNumber(after)}`;
+async function loadRecodes() {
+  const body = document.querySelector("#recodes-table tbody");
+  try {
+    const { recodes } = await getJson("api/recodes");
+    body.replaceChildren(...recodes.map((run) => el("tr", { "data-run": run.run_id },
+      el("td", { title: run.run_id }, fmtTime(run.started) || run.run_id),
+      el("td", {}, `${run.first_day === run.last_day ? run.first_day
+        : `${run.first_day} … ${run.last_day}`} (${fmtNumber(run.days)})`),
+      el("td", { class: "num" }, fmtNumber(run.articles)),
+      el("td", { class: "num" }, beforeAfter(run.events_before, run.events_after)),
+      el("td", { class: "num" }, beforeAfter(run.fatalities_before, run.fatalities_after)),
+      el("td", { class: "num" },
+        `${fmtNumber(run.ids_kept)} / ${fmtNumber(run.ids_new)} / ${fmtNumber(run.ids_deleted)}`),
+      el("td", { class: "version" },
+        `${run.versions_before.join(", ") || "none"} → ${run.extractor_versions.join(", ")}`))));
+    if (!recodes.length) body.replaceChildren(el("tr", {}, el("td", { class: "empty" }, "no recodes yet")));
+  } catch (error) {
+    showError(body, error);
+  }
+}
+
 async function loadFilters() {
   const form = document.getElementById("event-filter");
   try {
@@ -406,4 +429,5 @@ loadFeeds();
 loadVolumes();
 loadQuality();
 loadQuarantine();
+loadRecodes();
 loadFilters().then(applyFilter);
