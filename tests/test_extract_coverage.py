@@ -40,6 +40,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),
         ("Police thwarted a bombing plot in Kaduna.", "08", "Disrupted weapons use"),
         ("The kidnappers freed four hostages in Zamfara.", "08", "Other"),
+        ("The bodies of two farmers were discovered near Bokkos.", "18", "Attack"),
         ("Militants paraded their troops through Kidal.", "15", "Other"),
         ("Gunmen blockaded the road into Sake.", "14", "Other"),
         ("Forty militants surrendered to troops in Borno.", "08", "Change to group/activity"),
