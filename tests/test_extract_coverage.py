@@ -40,6 +40,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),
         ("Police thwarted a bombing plot in Kaduna.", "08", "Disrupted weapons use"),
         ("The kidnappers freed four hostages in Zamfara.", "08", "Other"),
+        ("Soldiers drove the militants out of Marte.", "19", "Government regains territory"),
+        ("Troops reclaimed the port from the insurgents.", "19", "Government regains territory"),
         ("The bodies of two farmers were discovered near Bokkos.", "18", "Attack"),
         ("Militants paraded their troops through Kidal.", "15", "Other"),
         ("Gunmen blockaded the road into Sake.", "14", "Other"),

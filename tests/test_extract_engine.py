@@ -177,6 +177,15 @@ def test_what_was_done_without_fighting_was_not_fought(extractor) -> None:
     assert fought and all(m["negated"] for m in fought)
 
 
+def test_ground_taken_after_fighting_is_one_event_with_its_toll(extractor) -> None:
+    text = "Troops recaptured Bama after heavy clashes with the insurgents. Nine soldiers died."
+    found = [m for m in _extract(extractor, text) if m["acled_event_type"]]
+    lead = max(found, key=lambda m: m["confidence"])
+    assert lead["acled_sub_event_type"] == "Government regains territory"
+    assert lead["fatalities"] == 9
+    assert sum(m["fatalities"] or 0 for m in found) == 9
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

@@ -356,3 +356,15 @@ def test_a_county_owned_by_its_country_is_the_place(nlp, gazetteer) -> None:
     text = "Gunmen attacked a bus in Kenya's Mandera county on Friday."
     place = _locate(nlp, gazetteer, text, "attacked")
     assert (place.name, place.country) == ("Mandera", "KEN")
+
+
+def test_a_name_joined_by_a_connector_is_read_whole(gazetteer: Gazetteer) -> None:
+    text = "Insurgents attacked the port of Mocimboa da Praia on Monday."
+    [(start, end, place)] = gazetteer.find_mentions(text)
+    assert (text[start:end], place.country) == ("Mocimboa da Praia", "MOZ")
+
+
+def test_nationality_words_choose_between_namesakes(nlp, gazetteer) -> None:
+    text = "Iraqi forces drove the militants out of the town of Rawa on Friday."
+    [(_, _, place)] = gazetteer.find_mentions(text)
+    assert place.country == "IRQ"

@@ -37,6 +37,9 @@ ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
 # them join any group; mentions naming different acts (a clash, an air strike) never share one.
 GENERIC_CODES = frozenset({"190", "1823", "182"})
+# Ground taken and the fighting that took it are one event ("recaptured the town after
+# clashes"): ACLED's territory sub-events are battles that changed who holds a place.
+FIGHT_FOR_GROUND = {"192", "193"}
 DEMONSTRATION = "demonstration"
 DEMONSTRATION_CODES = ("14", "175")
 # Sub-event types from most to least specific: a group takes the first its cues support.
@@ -99,7 +102,7 @@ class _Group:
         if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
             return False
         act = _specific_act(record)
-        if act and self.act and act != self.act:
+        if act and self.act and act != self.act and {act, self.act} != FIGHT_FOR_GROUND:
             return False  # "clashes" and, earlier that day, an air strike: two events
         lead = self.members[0]
         if _placed(lead) and _placed(record) and lead["country"] != record["country"]:

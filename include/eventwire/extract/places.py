@@ -133,7 +133,10 @@ _DIRECTION_WORDS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
     | {"upper", "lower", "greater", "new", "old"}
 )
-_CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "az", "ash", "an", "ez", "es", "de", "la"})
+_CONNECTORS = frozenset(
+    {"al", "el", "ad", "ar", "as", "az", "ash", "an", "ez", "es", "de", "la"}
+    | {"da", "do", "dos", "das", "del", "di", "du"}
+)
 
 # Words before a place that tie it to a spot, and the precision they give a town.
 _IN_PREPS = frozenset({"in", "at", "inside", "within", "into", "on", "across", "throughout"})
@@ -609,6 +612,8 @@ class Gazetteer:
         """A town's name after a capitalised word mid-sentence ends a longer name that the
         gazetteer does not know ("the Surkh Rod district" is not Rod in Romania), unless that
         word is a direction or a possessive ("North Kivu", "Chhattisgarh's Dantewada")."""
+        if i > 1 and words[i - 1].group() in _CONNECTORS and _follows_name(text, words, i - 1):
+            return True  # "Mocimboa da Praia" is not Praia
         if not _follows_name(text, words, i):
             return False
         previous = words[i - 1].group()
@@ -1326,13 +1331,21 @@ def article_countries(
             counts[best.country] += weight
         else:
             ambiguous.append((span, weight))
-    settled = Counter(counts)
+    # Nationality words ("Iraqi forces") help choose between namesakes, but never make the
+    # article's country by themselves: an actor's nationality is not where events happen.
+    settled = counts + _nationalities_named(text)
     for span, weight in ambiguous:
         name = text[span.start : span.end]
         chosen = gazetteer._entries[gazetteer._choose(span.candidates, settled, name)]
         if chosen.country:
             counts[chosen.country] += weight
     return counts
+
+
+def _nationalities_named(text: str) -> Counter[str]:
+    """Countries of the nationality words in ``text`` ("Iraqi", "Malians")."""
+    known = _capitals()
+    return Counter(known[w][0] for w in _WORD.findall(text) if w in known and w[:1].isupper())
 
 
 _DUMP_COLUMNS = 19
