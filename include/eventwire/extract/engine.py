@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, tabari
+from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, recoding, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
@@ -73,11 +73,7 @@ CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
 GIVING_ROOTS = frozenset({3, 7})
 MOBILIZE_ROOT = 15
-ARMED = acled.ARMED_SECTORS
 PROTEST_ROOT = 14
-# An armed force's "visit" is a deployment ("troops arrived in Goma").
-VISIT_CODE = "042"
-DEPLOY_CODE = "154"
 # Roots whose event nouns report an event wherever their frame does not say otherwise
 # (protest, force, coercion, violence); nouns of diplomacy need a verb that carries them.
 OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
@@ -96,12 +92,6 @@ HOSTILE_FROM_ROOT = 9
 CLAIM_CODE = "112"
 # Objects looked at after an accusation verb for a verbal act ("condemned ... allegations").
 SPEECH_OBJECT_WINDOW = 3
-AERIAL_CODE = "195"
-REPRESSION_CODE = "175"
-RIOT_CODE = "145"
-DESTROY_CODE = "1712"
-RIOT_MODE = "riot"
-AERIAL_MODE = "aerial"
 
 
 @dataclass(frozen=True)
@@ -220,21 +210,6 @@ def _pairs(
         targets = [r for r in recipient_list if actor is None or r.code != actor.code]
         pairs.extend((actor, r) for r in targets or (None,))
     return pairs
-
-
-def _represses(actor: Actor | None, recipient: Actor | None) -> bool:
-    """State forces using force on protesters is repression (CAMEO 175), not a battle."""
-    if actor is None or recipient is None:
-        return False
-    return actor.sector in acled.STATE_SECTORS and recipient.sector in acled.PROTESTER_SECTORS
-
-
-def _riots(code: str, actor: Actor | None) -> bool:
-    """Protesters using force or wrecking property ("a protester demolished the building",
-    "rioters fought the police") riot (CAMEO 145): it is no battle nor a looting."""
-    if actor is None or actor.sector not in acled.PROTESTER_SECTORS:
-        return False
-    return _root(code) in (18, 19) or code.startswith(DESTROY_CODE)
 
 
 def _forms(token: Token) -> set[str]:
@@ -369,62 +344,8 @@ _WORD = re.compile(r"[a-z]+")
 OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
 
 
-# --- recoding by modality -------------------------------------------------------------------
-
-
 def _root(code: str) -> int:
     return int(code[:2])
-
-
-def _intent(code: str) -> str:
-    """An announced act: intent to cooperate (03x) or, for hostile acts, a threat (13x);
-    an intended investigation stays an investigation."""
-    root = _root(code)
-    if root in (2, 3, 9):
-        return code
-    if root in COOPERATIVE_ROOTS:
-        return {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}[root]
-    return _threat(code)
-
-
-def _threat(code: str) -> str:
-    root = _root(code)
-    if root in VIOLENT_ROOTS or root == 15:
-        return "138"
-    if root == 16:
-        return "1312" if code.startswith("163") else "1313"
-    if root == 14:
-        return "133"
-    if root == 17:
-        return "137" if code.startswith("175") else "132"
-    return "130"
-
-
-def _request(code: str, governor: Token) -> str:
-    root = _root(code)
-    if governor.lemma_.lower() == "pressure":
-        return "170"
-    demand = governor.lemma_.lower() in ("demand", "order", "press", "insist")
-    if root == 7:
-        return "103" if demand else "023"
-    if root == 8:
-        return "105" if demand else "025"
-    if root == 4:
-        return "106" if demand else "026"
-    if root in (5, 6):
-        return "101" if demand else "021"
-    return "100" if demand else "021" if root in VIOLENT_ROOTS else "020"
-
-
-def _refuse(code: str) -> str:
-    root = _root(code)
-    if root in (6, 7):
-        return "121"
-    if root == 8:
-        return "124"
-    if root == 4:
-        return "125"
-    return "120"
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -601,14 +522,9 @@ class Extractor:
                 mode = (
                     event.trigger.mode if done and code == event.trigger.cameo else None
                 ) or pc.mode
-                if actor is not None and actor.aircraft and pc.plover_type == "ASSAULT":
-                    code, mode = AERIAL_CODE, AERIAL_MODE
-                elif _root(code) == 19 and _represses(actor, recipient):
-                    code, mode = REPRESSION_CODE, None
-                elif _riots(code, actor):
-                    code, mode = RIOT_CODE, RIOT_MODE
-                elif code == VISIT_CODE and actor is not None and actor.sector in ARMED:
-                    code, mode = DEPLOY_CODE, None
+                recoded = recoding.by_actor(code, pc.plover_type, actor, recipient)
+                if recoded is not None:
+                    code, mode = recoded
                 plover = cameo.to_plover(code) or pc
                 if mode not in schema.PLOVER_MODES:
                     mode = None
@@ -719,7 +635,7 @@ class Extractor:
         if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
             # "did not agree", "will not accept": a refusal, not a negated cooperation.
             code, mood = (
-                _refuse(original),
+                recoding.refuse(original),
                 modality.Modality(modality.REFUSE, False, mood.governor),
             )
         else:
@@ -850,13 +766,13 @@ class Extractor:
         if not code:
             return None
         if mood.kind == modality.INTENT:
-            return code if self._arranged_meeting(code, mood) else _intent(code)
+            return code if self._arranged_meeting(code, mood) else recoding.intent(code)
         if mood.kind == modality.THREAT:
-            return _threat(code)
+            return recoding.threat(code)
         if mood.kind == modality.REQUEST and mood.governor is not None:
-            return _request(code, mood.governor)
+            return recoding.request(code, mood.governor.lemma_.lower())
         if mood.kind == modality.REFUSE:
-            return _refuse(code)
+            return recoding.refuse(code)
         return code
 
     def _roles(self, c: _Candidate, mood: modality.Modality) -> Roles:
