@@ -142,6 +142,14 @@ def test_acled_codes_nothing_outside_its_types() -> None:
     assert acled.acled_type("CONSULT", "040", "GOV", "GOV") == acled.NONE
 
 
+def test_acled_table_names_file_and_line_of_an_unknown_sub_event_type(tmp_path) -> None:
+    table = tmp_path / "acled_by_code.tsv"
+    table.write_text("# code, sub-event type\n173\tArrests\n191\tOthers\n", encoding="utf-8")
+    with pytest.raises(acled.AcledTableError, match="Others") as err:
+        acled._by_code(table)
+    assert (err.value.path, err.value.line) == (table, 3)
+
+
 # --- recoding by modality and by actor
 
 
