@@ -8,7 +8,7 @@ from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract import acled, cameo, modality, recoding
 from eventwire.extract.actors import Actor, ActorDictionary
-from eventwire.extract.lexicon import Lexicon
+from eventwire.extract.lexicon import Lexicon, LexiconError, context_words
 from eventwire.extract.roles import phrase, verb_roles
 from eventwire.extract.sentences import split_sentences
 
@@ -83,6 +83,24 @@ def test_noun_pattern_needs_its_modifier(nlp) -> None:
     assert lexicon.match(_token(doc, "strike")).cameo == "195"
     doc = nlp("The dockers began a strike on Monday.")
     assert lexicon.match(_token(doc, "strike")) is None
+
+
+def test_context_words_of_an_unknown_class_name_file_and_line(tmp_path) -> None:
+    words = tmp_path / "trigger_context.tsv"
+    words.write_text("# lemma, class\npromise\tintent\nthreaten\tthreats\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="threats") as err:
+        context_words(words)
+    assert (err.value.path, err.value.line) == (words, 3)
+
+
+def test_context_words_need_every_class(tmp_path) -> None:
+    every = context_words()
+    rows = [f"{word}\t{name}" for name in ("intent", "threat") for word in getattr(every, name)]
+    words = tmp_path / "trigger_context.tsv"
+    words.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="arranged") as err:
+        context_words(words)
+    assert (err.value.path, err.value.line) == (words, None)
 
 
 # --- CAMEO -> PLOVER, quad class, Goldstein, ACLED

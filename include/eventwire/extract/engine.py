@@ -83,9 +83,6 @@ OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
-# Context classes whose verbs govern acts that have not happened (asked for, planned,
-# threatened, refused, allowed): an event noun under them is no event report.
-NOT_DONE_CLASSES = ("request", "intent", "threat", "refuse", "permit", "modal")
 ACCUSE_ROOT = 11
 # Roots from which CAMEO codes conflict (investigate, demand, accuse ... force).
 HOSTILE_FROM_ROOT = 9
@@ -233,7 +230,7 @@ def _under_noun(token: Token) -> bool:
     """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
     a clause under a statement noun ("a declaration demanding...") is its content instead."""
     head = token.head
-    if head.lemma_.lower() in lexicon.context_words().get("speech_noun", frozenset()):
+    if head.lemma_.lower() in lexicon.context_words().speech_noun:
         return False
     if token.dep_ == "pcomp" and head.dep_ == "prep":
         return head.head.pos_ in ("NOUN", "PROPN")
@@ -248,7 +245,7 @@ def _is_alleged(token: Token) -> bool:
     head = token.head
     if token.dep_ not in ("pcomp", "pobj") or head.lower_ not in ("of", "with", "for"):
         return False
-    return bool(_forms(head.head) & lexicon.context_words().get("alleging", frozenset()))
+    return bool(_forms(head.head) & lexicon.context_words().alleging)
 
 
 def _is_modifier_clause(token: Token) -> bool:
@@ -301,7 +298,7 @@ def _purpose_of_noun(token: Token) -> bool:
     if token.dep_ != "pcomp":
         return False
     participle = token.head.head
-    intent = lexicon.context_words().get("intent", frozenset())
+    intent = lexicon.context_words().intent
     return participle.dep_ in ("acl", "relcl") and participle.lemma_.lower() in intent
 
 
@@ -368,9 +365,11 @@ class Extractor:
         )
         self.actors = ActorDictionary.load(settings)
         self.version = extractor_version(settings)
-        self._context = lexicon.context_words()
-        self._not_done = frozenset().union(
-            *(self._context.get(name, frozenset()) for name in NOT_DONE_CLASSES)
+        words = self._context = lexicon.context_words()
+        # Verbs that govern acts that have not happened (asked for, planned, threatened,
+        # refused, allowed): an event noun under them is no event report.
+        self._not_done = (
+            words.request | words.intent | words.threat | words.refuse | words.permit | words.modal
         )
         self._nlp: Language | None = None
         self._gazetteer: Gazetteer | None = None
@@ -618,10 +617,10 @@ class Extractor:
         if _root(event.code) not in VIOLENT_ROOTS | {18}:
             return False
         words = self._context
-        sporting = event.trigger.lemma in words.get("sporting_verb", frozenset())
-        if sporting and any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
+        sporting = event.trigger.lemma in words.sporting_verb
+        if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
             return True
-        natural = words.get("natural", frozenset())
+        natural = words.natural
         return any(t.lemma_.lower() in natural for t in _doers(event))
 
     def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
@@ -677,14 +676,14 @@ class Extractor:
             verb = verb.head
         if verb.pos_ not in ("VERB", "AUX"):
             return noun
-        if _forms(verb) & (words.get("non_occurrence", frozenset()) | self._not_done):
+        if _forms(verb) & (words.non_occurrence | self._not_done):
             return None
         return verb
 
     def _gathering_without_protesters(self, event: _Coded, actor: Actor | None) -> bool:
         """ "Protesters gathered outside parliament" is a demonstration; "leaders gathered in
         Paris" is not: a verb of gathering codes a protest only with demonstrators."""
-        gathering = event.trigger.lemma in self._context.get("gather", frozenset())
+        gathering = event.trigger.lemma in self._context.gather
         if not gathering or event.trigger.pos != lexicon.VERB or event.trigger.specificity > 1:
             return False  # "gathered peacefully" says it was a demonstration by itself
         return actor is None or actor.sector not in acled.PROTESTER_SECTORS
@@ -698,7 +697,7 @@ class Extractor:
             if verb.i in coded or verb.dep_ != "ccomp" or verb.pos_ not in ("VERB", "AUX"):
                 continue
             auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-            if not auxes & self._context.get("obligation", frozenset()):
+            if not auxes & self._context.obligation:
                 continue
             mood = modality.modality_of(verb)
             if (
@@ -720,7 +719,7 @@ class Extractor:
         if mood.kind == modality.INTENT and hostile and is_passive(c.predicate):
             return not verb_roles(c.predicate).actors
         if _root(code) == ACCUSE_ROOT and c.trigger.pos == lexicon.VERB:
-            speech = self._context.get("speech_noun", frozenset())
+            speech = self._context.speech_noun
             said = [t for t in c.token.subtree if t.i > c.token.i and t.dep_ in ("dobj", "pobj")]
             return any(t.lemma_.lower() in speech for t in said[:SPEECH_OBJECT_WINDOW])
         return False
@@ -728,8 +727,8 @@ class Extractor:
     def _claims(self, coded: list[_Coded]) -> list[_Coded]:
         """ "X claimed that Y attacked Z": X accuses Y (CAMEO 112), besides the attack itself."""
         out = []
-        claim = self._context.get("claim", frozenset())
-        speech = self._context.get("speech", frozenset())
+        claim = self._context.claim
+        speech = self._context.speech
         for event in coded:
             head = event.predicate.head
             if event.predicate.dep_ != "ccomp" or _root(event.code) not in VIOLENT_ROOTS:
@@ -759,7 +758,7 @@ class Extractor:
         return (
             _root(code) == CONSULT_ROOT
             and governor is not None
-            and governor.lemma_.lower() in self._context.get("arranged", frozenset())
+            and governor.lemma_.lower() in self._context.arranged
         )
 
     def _recode(self, code: str, mood: modality.Modality) -> str | None:
@@ -781,7 +780,7 @@ class Extractor:
             inner = noun_roles(c.token, carrier)
         else:
             inner = verb_roles(c.token)
-            received = self._context.get("received", frozenset())
+            received = self._context.received
             if c.trigger.lemma in received and _root(c.trigger.cameo or "00") in GIVING_ROOTS:
                 giver = received_from(c.token)
                 inner = Roles(giver, inner.actors)
@@ -797,9 +796,9 @@ class Extractor:
     def _licence(self, noun: Token) -> Token | None:
         """The verb that makes an event noun an event report, or None (a noun in passing)."""
         words = self._context
-        light = words.get("light", frozenset())
-        happen = words.get("happen", frozenset()) | words.get("casualty", frozenset())
-        casualty = words.get("casualty", frozenset())
+        light = words.light
+        happen = words.happen | words.casualty
+        casualty = words.casualty
         while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
             noun = noun.head
         if any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children):
@@ -821,7 +820,7 @@ class Extractor:
                 return governor
             if g & light and head.lower_ in ("in", "on"):
                 return governor
-            if g & words.get("gather", frozenset()) and head.lower_ in ("for", "in"):
+            if g & words.gather and head.lower_ in ("for", "in"):
                 return governor
         return None
 
