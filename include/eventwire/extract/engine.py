@@ -121,6 +121,24 @@ class _Coded:
     structural: bool = False
 
 
+@dataclass(frozen=True)
+class _Mention:
+    """One event of a sentence coded for one actor and recipient: what its record says."""
+
+    document: Document
+    sentence: Sentence
+    event: _Coded
+    code: str
+    plover: cameo.PloverCode
+    mode: str | None
+    acled_kind: acled.AcledType
+    actor: Actor | None
+    recipient: Actor | None
+    place: Place | None
+    date: EventDate | None
+    casualties: Casualties | None
+
+
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
@@ -548,10 +566,12 @@ class Extractor:
                     actor.code if actor else None,
                     recipient.code if recipient else None,
                 )
-                record = self._record(
-                    document, sentence, event, code, plover, mode, acled_kind, actor, recipient,
-                    place, date, toll, published,
+                mention = _Mention(
+                    document=document, sentence=sentence, event=event, code=code, plover=plover,
+                    mode=mode, acled_kind=acled_kind, actor=actor, recipient=recipient,
+                    place=place, date=date, casualties=toll,
                 )  # fmt: skip
+                record = self._record(mention)
                 previous = emitted.get(key)
                 if previous is None or record["confidence"] > previous["confidence"]:
                     emitted[key] = record
@@ -900,22 +920,11 @@ class Extractor:
             return place
         return places.carried(sentence) or place
 
-    def _record(
-        self,
-        document: Document,
-        sentence: Sentence,
-        event: _Coded,
-        code: str,
-        plover: cameo.PloverCode,
-        mode: str | None,
-        acled_kind: acled.AcledType,
-        actor: Actor | None,
-        recipient: Actor | None,
-        place: Place | None,
-        date: EventDate | None,
-        casualties: Casualties | None,
-        published: dt.datetime | None,
-    ) -> dict:
+    def _record(self, mention: _Mention) -> dict:
+        document, sentence, event = mention.document, mention.sentence, mention.event
+        code, plover = mention.code, mention.plover
+        actor, recipient = mention.actor, mention.recipient
+        place, date, casualties = mention.place, mention.date, mention.casualties
         confidence = CONFIDENCE_BASE
         confidence += CONFIDENCE_ACTOR if actor else 0.0
         confidence += CONFIDENCE_RECIPIENT if recipient else 0.0
@@ -948,17 +957,17 @@ class Extractor:
             "event_date": date.date if date else None,
             "date_precision": date.precision if date else None,
             "date_flag": date.flag if date else None,
-            "published_at": published,
+            "published_at": _utc(document.published),
             "ingested_at": _utc(document.ingested_at),
             "plover_type": plover.plover_type,
-            "plover_mode": mode,
+            "plover_mode": mention.mode,
             "plover_context": plover.context,
             "cameo_code": code,
             "cameo_root": code[:2],
             "quad_class": cameo.quad_class(code),
             "goldstein": cameo.goldstein(code),
-            "acled_event_type": acled_kind.event_type,
-            "acled_sub_event_type": acled_kind.sub_event_type,
+            "acled_event_type": mention.acled_kind.event_type,
+            "acled_sub_event_type": mention.acled_kind.sub_event_type,
             "negated": event.mood.negated,
             "confidence": round(min(confidence, 0.95), 3),
             "location_name": place.name if place else None,
