@@ -40,9 +40,9 @@ def _types(mentions: list[dict]) -> set[str]:
 def test_record_has_every_mention_column_and_provenance(extractor) -> None:
     text = "Weather report first.\nSomali troops attacked an al-Shabaab camp in Kismayo on Tuesday."
     [mention] = _extract(extractor, text)
-    assert set(mention) == COLUMNS | {"doc_id"}
+    assert set(mention) == COLUMNS
     assert mention["event_id"] is None
-    assert mention["doc_id"] == mention["article_id"] == "doc-1"
+    assert mention["article_id"] == "doc-1"
     assert text[mention["char_start"] : mention["char_end"]] == mention["sentence_text"]
     assert mention["sentence_index"] == 1
     assert mention["rule"] == "lexicon:attack"
@@ -199,7 +199,7 @@ def test_documents_are_batched_and_keep_their_ids(extractor) -> None:
         Document(id=f"d{i}", text=f"Police arrested {i + 2} protesters in Lima.") for i in range(5)
     ]
     mentions = list(extractor.extract(docs, batch_size=2))
-    assert [m["doc_id"] for m in mentions] == [f"d{i}" for i in range(5)]
+    assert [m["article_id"] for m in mentions] == [f"d{i}" for i in range(5)]
 
 
 @settings(

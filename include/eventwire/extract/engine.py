@@ -980,7 +980,6 @@ class Extractor:
             "fatalities": casualties.fatalities if casualties else None,
             "injured": casualties.injured if casualties else None,
             "fatalities_text": casualties.text if casualties else None,
-            "doc_id": document.id,
         }
         for role, found in (("actor", actor), ("recipient", recipient)):
             record[f"{role}_text"] = found.text if found else None
