@@ -52,7 +52,7 @@ def event_extraction(
     for mention in stream:
         first_result = first_result or progress.elapsed()
         mentions += 1
-        done = max(done, position[mention["doc_id"]] + 1)
+        done = max(done, position[mention["article_id"]] + 1)
         progress.tick(done)
         if progress.expired():
             break

@@ -40,7 +40,9 @@ FATALITY_SHARE = 0.3
 EVENT_DATE_LOOKBACK_DAYS = 30
 
 
-def synthetic_rows(count: int, day: date, seed: int, dataset: str = "mentions") -> pa.Table:
+def synthetic_rows(
+    count: int, day: date, seed: int, dataset: schema.Dataset = "mentions"
+) -> pa.Table:
     """``count`` rows of ``dataset`` ("mentions" or "events") published on ``day``."""
     rng = np.random.default_rng(seed)
     published = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)

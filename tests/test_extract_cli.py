@@ -27,7 +27,7 @@ def test_jsonl_in_mentions_out(monkeypatch, capsys) -> None:
     code, out, err = _run(monkeypatch, capsys, json.dumps(line) + "\n")
     assert code == 0 and err == ""
     [mention] = [json.loads(x) for x in out.splitlines()]
-    assert mention["doc_id"] == "n1" and mention["plover_type"] == "COERCE"
+    assert mention["article_id"] == "n1" and mention["plover_type"] == "COERCE"
     assert mention["published_at"].startswith("2021-05-04T10:00")
 
 
@@ -44,7 +44,7 @@ def test_bad_lines_are_reported_and_skipped_with_exit_3(monkeypatch, capsys) -> 
     )
     code, out, err = _run(monkeypatch, capsys, stdin)
     assert code == 3
-    assert [json.loads(x)["doc_id"] for x in out.splitlines()] == ["g"]
+    assert [json.loads(x)["article_id"] for x in out.splitlines()] == ["g"]
     for number in (1, 3, 4, 5):
         assert f"line {number}:" in err
     assert "Traceback" not in err
@@ -57,7 +57,7 @@ def test_text_file_is_one_document_and_output_file(tmp_path, monkeypatch, capsys
     code, out, _ = _run(monkeypatch, capsys, "", "--input", str(source), "--output", str(target))
     assert code == 0 and out == ""
     [mention] = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
-    assert mention["doc_id"] == "story" and mention["plover_type"] == "RETREAT"
+    assert mention["article_id"] == "story" and mention["plover_type"] == "RETREAT"
 
 
 def test_missing_input_is_exit_2_without_traceback(tmp_path, monkeypatch, capsys) -> None:

@@ -6,9 +6,9 @@ import pytest
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract import acled, cameo, modality
-from eventwire.extract.actors import ActorDictionary
-from eventwire.extract.lexicon import Lexicon
+from eventwire.extract import acled, cameo, modality, recoding
+from eventwire.extract.actors import Actor, ActorDictionary
+from eventwire.extract.lexicon import Lexicon, LexiconError, context_words
 from eventwire.extract.roles import phrase, verb_roles
 from eventwire.extract.sentences import split_sentences
 
@@ -85,6 +85,24 @@ def test_noun_pattern_needs_its_modifier(nlp) -> None:
     assert lexicon.match(_token(doc, "strike")) is None
 
 
+def test_context_words_of_an_unknown_class_name_file_and_line(tmp_path) -> None:
+    words = tmp_path / "trigger_context.tsv"
+    words.write_text("# lemma, class\npromise\tintent\nthreaten\tthreats\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="threats") as err:
+        context_words(words)
+    assert (err.value.path, err.value.line) == (words, 3)
+
+
+def test_context_words_need_every_class(tmp_path) -> None:
+    every = context_words()
+    rows = [f"{word}\t{name}" for name in ("intent", "threat") for word in getattr(every, name)]
+    words = tmp_path / "trigger_context.tsv"
+    words.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="arranged") as err:
+        context_words(words)
+    assert (err.value.path, err.value.line) == (words, None)
+
+
 # --- CAMEO -> PLOVER, quad class, Goldstein, ACLED
 
 
@@ -140,6 +158,71 @@ def test_acled_types(plover, code, actor, recipient, sub) -> None:
 
 def test_acled_codes_nothing_outside_its_types() -> None:
     assert acled.acled_type("CONSULT", "040", "GOV", "GOV") == acled.NONE
+
+
+def test_acled_table_names_file_and_line_of_an_unknown_sub_event_type(tmp_path) -> None:
+    table = tmp_path / "acled_by_code.tsv"
+    table.write_text("# code, sub-event type\n173\tArrests\n191\tOthers\n", encoding="utf-8")
+    with pytest.raises(acled.AcledTableError, match="Others") as err:
+        acled._by_code(table)
+    assert (err.value.path, err.value.line) == (table, 3)
+
+
+# --- recoding by modality and by actor
+
+
+@pytest.mark.parametrize(
+    ("recode", "code", "expected"),
+    [(recoding.intent, "0871", "035"), (recoding.intent, "090", "090"),
+     (recoding.intent, "1631", "1312"), (recoding.threat, "175", "137"),
+     (recoding.refuse, "070", "121"), (lambda code: recoding.request(code, "order"), "081", "105"),
+     (lambda code: recoding.request(code, "urge"), "190", "021"),
+     (lambda code: recoding.request(code, "pressure"), "040", "170")],
+)  # fmt: skip
+def test_modality_recodes_by_the_longest_listed_code(recode, code: str, expected: str) -> None:
+    assert recode(code) == expected
+
+
+def test_by_actor_recoding_takes_the_first_situation_that_holds() -> None:
+    jets = Actor("jets", "RUSMIL", "RUS", "MIL", aircraft=True)
+    police = Actor("police", "---COP", None, "COP")
+    protesters = Actor("protesters", "---OPP", None, "OPP")
+    assert recoding.by_actor("190", "ASSAULT", jets, protesters) == ("195", "aerial")
+    assert recoding.by_actor("190", "ASSAULT", police, protesters) == ("175", None)
+    assert recoding.by_actor("1712", "ASSAULT", protesters, None) == ("145", "riot")
+    assert recoding.by_actor("042", "CONSULT", police, None) == ("154", None)
+    assert recoding.by_actor("042", "CONSULT", protesters, None) is None
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "reason"),
+    [("intent\t04\t036\nthreaten\t*\t130\n", 3, "unknown table"),
+     ("refuse\t04\t1255\n", 2, "unknown CAMEO code"),
+     ("refuse\t21\t125\n", 2, "unknown CAMEO code or root"),
+     ("intent\t*\tthreat\nthreat\t*\tintent\n", 2, "refers to another table"),
+     ("refuse\t04\t125\n", None, "has no")],
+)  # fmt: skip
+def test_modality_table_names_file_and_line_of_a_bad_row(tmp_path, rows, line, reason) -> None:
+    complete = "".join(f"{t}\t*\t130\n" for t in sorted(recoding.TABLES) if t not in rows)
+    table = tmp_path / "cameo_recoding.tsv"
+    table.write_text("# table, acts, becomes\n" + rows + complete, encoding="utf-8")
+    with pytest.raises(recoding.RecodingTableError, match=reason) as err:
+        recoding.modality_tables(table)
+    assert (err.value.path, err.value.line) == (table, line)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [("aircraft\tASSAULTS\t195\taerial", "unknown CAMEO code or PLOVER type"),
+     ("airplane\tASSAULT\t195\taerial", "unknown situation"),
+     ("riot\t18\t145\triots", "unknown PLOVER mode")],
+)  # fmt: skip
+def test_by_actor_table_names_file_and_line_of_a_bad_row(tmp_path, row: str, reason) -> None:
+    table = tmp_path / "cameo_by_actor.tsv"
+    table.write_text(f"# situation, acts, code, mode\n{row}\n", encoding="utf-8")
+    with pytest.raises(recoding.RecodingTableError, match=reason) as err:
+        recoding.actor_recodings(table)
+    assert (err.value.path, err.value.line) == (table, 2)
 
 
 # --- actors

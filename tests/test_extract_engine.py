@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract.engine import Document, Extractor, extractor_version, mention_id
+from eventwire.extract.engine import (
+    CARRY_BACK_SENTENCES,
+    Document,
+    Extractor,
+    extractor_version,
+    mention_id,
+)
 
 PUBLISHED = dt.datetime(2021, 6, 10, 8, 0, tzinfo=dt.UTC)  # a Thursday
 COLUMNS = {f.name for f in schema.MENTIONS} - {"schema_version"}
@@ -34,9 +40,9 @@ def _types(mentions: list[dict]) -> set[str]:
 def test_record_has_every_mention_column_and_provenance(extractor) -> None:
     text = "Weather report first.\nSomali troops attacked an al-Shabaab camp in Kismayo on Tuesday."
     [mention] = _extract(extractor, text)
-    assert set(mention) == COLUMNS | {"doc_id"}
+    assert set(mention) == COLUMNS
     assert mention["event_id"] is None
-    assert mention["doc_id"] == mention["article_id"] == "doc-1"
+    assert mention["article_id"] == "doc-1"
     assert text[mention["char_start"] : mention["char_end"]] == mention["sentence_text"]
     assert mention["sentence_index"] == 1
     assert mention["rule"] == "lexicon:attack"
@@ -117,6 +123,18 @@ def test_follow_up_sentence_takes_the_town_before(extractor) -> None:
     assert killed and killed[0]["location_name"] == "Kismayo"
     # One event told over two sentences: its toll is stated once, on the mention defining it.
     assert [(m["sentence_index"], m["fatalities"]) for m in found if m["fatalities"]] == [(0, 7)]
+
+
+@pytest.mark.parametrize("between", range(CARRY_BACK_SENTENCES + 1))
+def test_town_is_carried_back_over_its_window_and_no_further(extractor, between: int) -> None:
+    quiet = " The weather was mild." * between  # nothing to code, no place named
+    text = f"Heavy clashes broke out in Sinjar on Monday.{quiet} Nine fighters were killed."
+    [follow_up] = [m for m in _extract(extractor, text) if m["sentence_index"] == between + 1]
+    place = (follow_up["country"], follow_up["geo_precision"])
+    if between < CARRY_BACK_SENTENCES:
+        assert place == ("IRQ", 1) and follow_up["location_name"].startswith("Sinj")
+    else:
+        assert place == ("IRQ", 3)  # out of reach: the article's country
 
 
 def test_the_mention_carrying_the_toll_leads_its_event(extractor) -> None:
@@ -206,7 +224,7 @@ def test_documents_are_batched_and_keep_their_ids(extractor) -> None:
         Document(id=f"d{i}", text=f"Police arrested {i + 2} protesters in Lima.") for i in range(5)
     ]
     mentions = list(extractor.extract(docs, batch_size=2))
-    assert [m["doc_id"] for m in mentions] == [f"d{i}" for i in range(5)]
+    assert [m["article_id"] for m in mentions] == [f"d{i}" for i in range(5)]
 
 
 @settings(

@@ -35,7 +35,7 @@ def single_process(documents: list[Document]) -> list[dict]:
 
 def test_parallel_mentions_equal_the_single_process_output(documents, single_process) -> None:
     parallel = list(extract_parallel(documents, Settings(), processes=2, chunk_size=2))
-    assert len({m["doc_id"] for m in single_process}) > 3
+    assert len({m["article_id"] for m in single_process}) > 3
     assert parallel == single_process
 
 
@@ -47,7 +47,7 @@ def test_mentions_come_in_input_order(documents) -> None:
     reordered = list(reversed(documents))
     found = list(extract_parallel(reordered, Settings(), processes=1, chunk_size=2))
     order = [d.id for d in reordered]
-    positions = [order.index(m["doc_id"]) for m in found]
+    positions = [order.index(m["article_id"]) for m in found]
     assert positions == sorted(positions)
 
 

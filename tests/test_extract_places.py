@@ -182,15 +182,6 @@ def test_bad_dump_line_names_file_and_line(tmp_path: Path) -> None:
     assert (err.value.path, err.value.line) == (dump, 1)
 
 
-def test_follow_up_sentence_takes_the_previous_town(nlp, gazetteer) -> None:
-    doc = nlp("Heavy clashes broke out in Sinjar on Monday. Nine fighters were killed.")
-    sent = list(doc.sents)[1]
-    trigger = next(t for t in sent if t.text == "killed")
-    place = locate_event(sent, trigger, gazetteer, Counter({"IRQ": 4}))
-    assert (place.country, place.geo_precision) == ("IRQ", 1)
-    assert place.name.startswith("Sinj")
-
-
 def _names(gazetteer: Gazetteer, text: str) -> list[str]:
     return [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
 

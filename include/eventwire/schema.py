@@ -9,6 +9,7 @@ hive path, never inside the files, and are listed in ``PARTITIONS``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal, TypeGuard
 
 import pyarrow as pa
 
@@ -625,7 +626,10 @@ RECODES = pa.schema(
     ]
 )
 
-SCHEMAS: dict[str, pa.Schema] = {
+# The datasets of the data root, by name: a misspelt name is a type error, not a missing folder.
+Dataset = Literal["articles", "mentions", "events", "deletions", "quarantine", "quality", "recodes"]
+
+SCHEMAS: dict[Dataset, pa.Schema] = {
     "articles": ARTICLES,
     "mentions": MENTIONS,
     "events": EVENTS,
@@ -635,7 +639,13 @@ SCHEMAS: dict[str, pa.Schema] = {
     "recodes": RECODES,
 }
 
-PARTITIONS: dict[str, tuple[str, ...]] = {
+
+def is_dataset(name: str) -> TypeGuard[Dataset]:
+    """Whether a name read from a user or a file is a dataset's."""
+    return name in SCHEMAS
+
+
+PARTITIONS: dict[Dataset, tuple[str, ...]] = {
     "articles": ("dt",),
     "mentions": ("dt",),
     "events": ("dt",),

@@ -290,10 +290,7 @@ def extract_batch(batch: dict, settings: Settings, run_id: str) -> dict:
         for row in sorted(articles, key=lambda row: row["article_id"])
     ]
     found, not_coded = code_chunk(Extractor(settings), documents)
-    mentions = [
-        {key: value for key, value in mention.items() if key != "doc_id"} | _VERSIONED
-        for mention in found
-    ]
+    mentions = [mention | _VERSIONED for mention in found]
     by_id = {row["article_id"]: row for row in articles}
     rejects = [_not_coded_row(note, by_id[note.doc_id], run_id, window) for note in not_coded]
     name = f"batch-{batch['batch']:05d}"

@@ -165,7 +165,7 @@ def test_a_document_the_parser_refuses_fails_alone(monkeypatch):
         Document(id="also-good", text=_body(GOOD[1]), published=PUBLISHED),
     ]
     mentions, not_coded = isolation.code_chunk(Extractor(Settings()), documents)
-    assert {m["doc_id"] for m in mentions} == {"good", "also-good"}
+    assert {m["article_id"] for m in mentions} == {"good", "also-good"}
     (note,) = not_coded
     assert note.doc_id == "poison" and note.whole_document
     assert note.reason.startswith("extraction_failed: ValueError: [E088]")
@@ -185,7 +185,7 @@ def test_extract_command_codes_every_other_document_and_exits_3(tmp_path, capsys
     code = main(["extract", "--input", str(source), "--processes", "2"])
     out, err = capsys.readouterr()
     assert code == 3
-    assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {"good", "also-good"}
+    assert {json.loads(line)["article_id"] for line in out.splitlines()} == {"good", "also-good"}
     assert "document poison: sentence_too_long" in err and "Traceback" not in err
 
 

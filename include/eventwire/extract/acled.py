@@ -15,7 +15,8 @@ sectors and the cue words of the event's sentences (``data/acled_cues.tsv``):
   is mob violence;
 * who takes territory decides between a government regaining it and a non-state actor
   overtaking it; armed forces leaving ground without a fight transfer it non-violently.
-A lexicon entry may name its sub-event outright (a ceasefire is an "Agreement").
+A lexicon entry may name its sub-event outright (a ceasefire is an "Agreement"), and some acts
+fix it whatever the cues say (looting, arrests, suicide bombings: ``data/acled_by_code.tsv``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventwire import schema
+from eventwire.extract.cameo import plover_table
 
-CUES_FILE = Path(__file__).resolve().parents[1] / "data" / "acled_cues.tsv"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+CUES_FILE = DATA_DIR / "acled_cues.tsv"
+BY_CODE_FILE = DATA_DIR / "acled_by_code.tsv"
 
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 NON_STATE_SECTORS = frozenset({"REB", "INS", "SEP", "UAF", "IMG", "CRM"})
@@ -64,16 +68,6 @@ _BY_ACT = {
     "184": "Abduction/forced disappearance",
     "1821": "Sexual violence",
 }
-# CAMEO codes (longest prefix wins) whose act fixes the sub-event type whatever the cues.
-_BY_CODE = {
-    "2041": "Chemical weapon",
-    "1831": "Suicide bomb",
-    "1712": "Looting/property destruction",
-    "1711": "Looting/property destruction",
-    "173": "Arrests",
-    "0871": "Agreement",
-    "191": "Other",
-}
 # Remote-violence codes: the weapon they name when the sentences name no other.
 _REMOTE_DEFAULTS = {
     "183": "Remote explosive/landmine/IED",
@@ -96,6 +90,15 @@ _ARREST = "173"
 # Blockades and occupation are CAMEO 19x but coercion, not the use of force.
 _RESTRICTION = ("191", "192")
 _WORDS = re.compile(r"[a-z]+")
+
+
+class AcledTableError(ValueError):
+    """A row of an ACLED coding table that cannot be read; carries the file and line number."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,27 @@ def _cue_table(path: Path = CUES_FILE) -> dict[str, frozenset[str]]:
         word, cue = line.split("\t")
         out.setdefault(word.strip(), set()).add(cue.strip())
     return {word: frozenset(cues) for word, cues in out.items()}
+
+
+@functools.cache
+def _by_code(path: Path = BY_CODE_FILE) -> dict[str, str]:
+    """CAMEO code -> the sub-event type its act has whatever the cues (longest code wins)."""
+    out: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if len(fields) != 2:
+            raise AcledTableError(path, number, "expected CAMEO code<TAB>sub-event type")
+        code, sub = fields
+        if code not in plover_table():
+            raise AcledTableError(path, number, f"unknown CAMEO code {code!r}")
+        if sub not in _EVENT_TYPE_OF:
+            raise AcledTableError(path, number, f"unknown ACLED sub-event type {sub!r}")
+        if code in out:
+            raise AcledTableError(path, number, f"CAMEO code {code} listed twice")
+        out[code] = sub
+    return out
 
 
 def cues_in(text: str) -> frozenset[str]:
@@ -198,7 +222,7 @@ def acled_type(
         return _typed("Non-violent transfer of territory")
     if override or cameo.startswith(_TERRITORY):
         return _territory(cameo, actor_sector, override)
-    by_code = _longest(cameo, _BY_CODE)
+    by_code = _longest(cameo, _by_code())
     if by_code:
         return _typed(by_code)
     if violent:

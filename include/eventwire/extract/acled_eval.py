@@ -73,7 +73,7 @@ def score(extractor: Extractor, split: str | None = "check", path: Path = DEV_SE
     ]
     by_doc: dict[str, list[dict]] = {}
     for mention in extractor.extract(docs):
-        by_doc.setdefault(mention["doc_id"], []).append(mention)
+        by_doc.setdefault(mention["article_id"], []).append(mention)
     confusion: Counter[tuple[str, str]] = Counter()
     counts: Counter[str] = Counter()
     for row in rows:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from eventwire import schema
 from eventwire.config import Settings
-from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, tabari
+from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, recoding, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
@@ -73,11 +73,7 @@ CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
 GIVING_ROOTS = frozenset({3, 7})
 MOBILIZE_ROOT = 15
-ARMED = acled.ARMED_SECTORS
 PROTEST_ROOT = 14
-# An armed force's "visit" is a deployment ("troops arrived in Goma").
-VISIT_CODE = "042"
-DEPLOY_CODE = "154"
 # Roots whose event nouns report an event wherever their frame does not say otherwise
 # (protest, force, coercion, violence); nouns of diplomacy need a verb that carries them.
 OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
@@ -87,21 +83,12 @@ OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
-# Context classes whose verbs govern acts that have not happened (asked for, planned,
-# threatened, refused, allowed): an event noun under them is no event report.
-NOT_DONE_CLASSES = ("request", "intent", "threat", "refuse", "permit", "modal")
 ACCUSE_ROOT = 11
 # Roots from which CAMEO codes conflict (investigate, demand, accuse ... force).
 HOSTILE_FROM_ROOT = 9
 CLAIM_CODE = "112"
 # Objects looked at after an accusation verb for a verbal act ("condemned ... allegations").
 SPEECH_OBJECT_WINDOW = 3
-AERIAL_CODE = "195"
-REPRESSION_CODE = "175"
-RIOT_CODE = "145"
-DESTROY_CODE = "1712"
-RIOT_MODE = "riot"
-AERIAL_MODE = "aerial"
 
 
 @dataclass(frozen=True)
@@ -132,6 +119,24 @@ class _Coded:
     mood: modality.Modality
     roles: Roles
     structural: bool = False
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """One event of a sentence coded for one actor and recipient: what its record says."""
+
+    document: Document
+    sentence: Sentence
+    event: _Coded
+    code: str
+    plover: cameo.PloverCode
+    mode: str | None
+    acled_kind: acled.AcledType
+    actor: Actor | None
+    recipient: Actor | None
+    place: Place | None
+    date: EventDate | None
+    casualties: Casualties | None
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -222,21 +227,6 @@ def _pairs(
     return pairs
 
 
-def _represses(actor: Actor | None, recipient: Actor | None) -> bool:
-    """State forces using force on protesters is repression (CAMEO 175), not a battle."""
-    if actor is None or recipient is None:
-        return False
-    return actor.sector in acled.STATE_SECTORS and recipient.sector in acled.PROTESTER_SECTORS
-
-
-def _riots(code: str, actor: Actor | None) -> bool:
-    """Protesters using force or wrecking property ("a protester demolished the building",
-    "rioters fought the police") riot (CAMEO 145): it is no battle nor a looting."""
-    if actor is None or actor.sector not in acled.PROTESTER_SECTORS:
-        return False
-    return _root(code) in (18, 19) or code.startswith(DESTROY_CODE)
-
-
 def _forms(token: Token) -> set[str]:
     """Lemma candidates of a verb: the model's lemma and the word stripped of its ending
     (the small model lemmatises some verbs wrongly: "staged" -> "stag")."""
@@ -258,7 +248,7 @@ def _under_noun(token: Token) -> bool:
     """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
     a clause under a statement noun ("a declaration demanding...") is its content instead."""
     head = token.head
-    if head.lemma_.lower() in lexicon.context_words().get("speech_noun", frozenset()):
+    if head.lemma_.lower() in lexicon.context_words().speech_noun:
         return False
     if token.dep_ == "pcomp" and head.dep_ == "prep":
         return head.head.pos_ in ("NOUN", "PROPN")
@@ -273,7 +263,7 @@ def _is_alleged(token: Token) -> bool:
     head = token.head
     if token.dep_ not in ("pcomp", "pobj") or head.lower_ not in ("of", "with", "for"):
         return False
-    return bool(_forms(head.head) & lexicon.context_words().get("alleging", frozenset()))
+    return bool(_forms(head.head) & lexicon.context_words().alleging)
 
 
 def _is_modifier_clause(token: Token) -> bool:
@@ -326,7 +316,7 @@ def _purpose_of_noun(token: Token) -> bool:
     if token.dep_ != "pcomp":
         return False
     participle = token.head.head
-    intent = lexicon.context_words().get("intent", frozenset())
+    intent = lexicon.context_words().intent
     return participle.dep_ in ("acl", "relcl") and participle.lemma_.lower() in intent
 
 
@@ -369,62 +359,8 @@ _WORD = re.compile(r"[a-z]+")
 OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
 
 
-# --- recoding by modality -------------------------------------------------------------------
-
-
 def _root(code: str) -> int:
     return int(code[:2])
-
-
-def _intent(code: str) -> str:
-    """An announced act: intent to cooperate (03x) or, for hostile acts, a threat (13x);
-    an intended investigation stays an investigation."""
-    root = _root(code)
-    if root in (2, 3, 9):
-        return code
-    if root in COOPERATIVE_ROOTS:
-        return {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}[root]
-    return _threat(code)
-
-
-def _threat(code: str) -> str:
-    root = _root(code)
-    if root in VIOLENT_ROOTS or root == 15:
-        return "138"
-    if root == 16:
-        return "1312" if code.startswith("163") else "1313"
-    if root == 14:
-        return "133"
-    if root == 17:
-        return "137" if code.startswith("175") else "132"
-    return "130"
-
-
-def _request(code: str, governor: Token) -> str:
-    root = _root(code)
-    if governor.lemma_.lower() == "pressure":
-        return "170"
-    demand = governor.lemma_.lower() in ("demand", "order", "press", "insist")
-    if root == 7:
-        return "103" if demand else "023"
-    if root == 8:
-        return "105" if demand else "025"
-    if root == 4:
-        return "106" if demand else "026"
-    if root in (5, 6):
-        return "101" if demand else "021"
-    return "100" if demand else "021" if root in VIOLENT_ROOTS else "020"
-
-
-def _refuse(code: str) -> str:
-    root = _root(code)
-    if root in (6, 7):
-        return "121"
-    if root == 8:
-        return "124"
-    if root == 4:
-        return "125"
-    return "120"
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -447,9 +383,11 @@ class Extractor:
         )
         self.actors = ActorDictionary.load(settings)
         self.version = extractor_version(settings)
-        self._context = lexicon.context_words()
-        self._not_done = frozenset().union(
-            *(self._context.get(name, frozenset()) for name in NOT_DONE_CLASSES)
+        words = self._context = lexicon.context_words()
+        # Verbs that govern acts that have not happened (asked for, planned, threatened,
+        # refused, allowed): an event noun under them is no event report.
+        self._not_done = (
+            words.request | words.intent | words.threat | words.refuse | words.permit | words.modal
         )
         self._nlp: Language | None = None
         self._gazetteer: Gazetteer | None = None
@@ -601,14 +539,9 @@ class Extractor:
                 mode = (
                     event.trigger.mode if done and code == event.trigger.cameo else None
                 ) or pc.mode
-                if actor is not None and actor.aircraft and pc.plover_type == "ASSAULT":
-                    code, mode = AERIAL_CODE, AERIAL_MODE
-                elif _root(code) == 19 and _represses(actor, recipient):
-                    code, mode = REPRESSION_CODE, None
-                elif _riots(code, actor):
-                    code, mode = RIOT_CODE, RIOT_MODE
-                elif code == VISIT_CODE and actor is not None and actor.sector in ARMED:
-                    code, mode = DEPLOY_CODE, None
+                recoded = recoding.by_actor(code, pc.plover_type, actor, recipient)
+                if recoded is not None:
+                    code, mode = recoded
                 plover = cameo.to_plover(code) or pc
                 if mode not in schema.PLOVER_MODES:
                     mode = None
@@ -633,10 +566,12 @@ class Extractor:
                     actor.code if actor else None,
                     recipient.code if recipient else None,
                 )
-                record = self._record(
-                    document, sentence, event, code, plover, mode, acled_kind, actor, recipient,
-                    place, date, toll, published,
+                mention = _Mention(
+                    document=document, sentence=sentence, event=event, code=code, plover=plover,
+                    mode=mode, acled_kind=acled_kind, actor=actor, recipient=recipient,
+                    place=place, date=date, casualties=toll,
                 )  # fmt: skip
+                record = self._record(mention)
                 previous = emitted.get(key)
                 if previous is None or record["confidence"] > previous["confidence"]:
                     emitted[key] = record
@@ -702,10 +637,10 @@ class Extractor:
         if _root(event.code) not in VIOLENT_ROOTS | {18}:
             return False
         words = self._context
-        sporting = event.trigger.lemma in words.get("sporting_verb", frozenset())
-        if sporting and any(t.lemma_.lower() in words.get("sports", frozenset()) for t in sdoc):
+        sporting = event.trigger.lemma in words.sporting_verb
+        if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
             return True
-        natural = words.get("natural", frozenset())
+        natural = words.natural
         return any(t.lemma_.lower() in natural for t in _doers(event))
 
     def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
@@ -719,7 +654,7 @@ class Extractor:
         if negated_cooperation and _root(original) in COOPERATIVE_ROOTS:
             # "did not agree", "will not accept": a refusal, not a negated cooperation.
             code, mood = (
-                _refuse(original),
+                recoding.refuse(original),
                 modality.Modality(modality.REFUSE, False, mood.governor),
             )
         else:
@@ -761,14 +696,14 @@ class Extractor:
             verb = verb.head
         if verb.pos_ not in ("VERB", "AUX"):
             return noun
-        if _forms(verb) & (words.get("non_occurrence", frozenset()) | self._not_done):
+        if _forms(verb) & (words.non_occurrence | self._not_done):
             return None
         return verb
 
     def _gathering_without_protesters(self, event: _Coded, actor: Actor | None) -> bool:
         """ "Protesters gathered outside parliament" is a demonstration; "leaders gathered in
         Paris" is not: a verb of gathering codes a protest only with demonstrators."""
-        gathering = event.trigger.lemma in self._context.get("gather", frozenset())
+        gathering = event.trigger.lemma in self._context.gather
         if not gathering or event.trigger.pos != lexicon.VERB or event.trigger.specificity > 1:
             return False  # "gathered peacefully" says it was a demonstration by itself
         return actor is None or actor.sector not in acled.PROTESTER_SECTORS
@@ -782,7 +717,7 @@ class Extractor:
             if verb.i in coded or verb.dep_ != "ccomp" or verb.pos_ not in ("VERB", "AUX"):
                 continue
             auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-            if not auxes & self._context.get("obligation", frozenset()):
+            if not auxes & self._context.obligation:
                 continue
             mood = modality.modality_of(verb)
             if (
@@ -804,7 +739,7 @@ class Extractor:
         if mood.kind == modality.INTENT and hostile and is_passive(c.predicate):
             return not verb_roles(c.predicate).actors
         if _root(code) == ACCUSE_ROOT and c.trigger.pos == lexicon.VERB:
-            speech = self._context.get("speech_noun", frozenset())
+            speech = self._context.speech_noun
             said = [t for t in c.token.subtree if t.i > c.token.i and t.dep_ in ("dobj", "pobj")]
             return any(t.lemma_.lower() in speech for t in said[:SPEECH_OBJECT_WINDOW])
         return False
@@ -812,8 +747,8 @@ class Extractor:
     def _claims(self, coded: list[_Coded]) -> list[_Coded]:
         """ "X claimed that Y attacked Z": X accuses Y (CAMEO 112), besides the attack itself."""
         out = []
-        claim = self._context.get("claim", frozenset())
-        speech = self._context.get("speech", frozenset())
+        claim = self._context.claim
+        speech = self._context.speech
         for event in coded:
             head = event.predicate.head
             if event.predicate.dep_ != "ccomp" or _root(event.code) not in VIOLENT_ROOTS:
@@ -843,20 +778,20 @@ class Extractor:
         return (
             _root(code) == CONSULT_ROOT
             and governor is not None
-            and governor.lemma_.lower() in self._context.get("arranged", frozenset())
+            and governor.lemma_.lower() in self._context.arranged
         )
 
     def _recode(self, code: str, mood: modality.Modality) -> str | None:
         if not code:
             return None
         if mood.kind == modality.INTENT:
-            return code if self._arranged_meeting(code, mood) else _intent(code)
+            return code if self._arranged_meeting(code, mood) else recoding.intent(code)
         if mood.kind == modality.THREAT:
-            return _threat(code)
+            return recoding.threat(code)
         if mood.kind == modality.REQUEST and mood.governor is not None:
-            return _request(code, mood.governor)
+            return recoding.request(code, mood.governor.lemma_.lower())
         if mood.kind == modality.REFUSE:
-            return _refuse(code)
+            return recoding.refuse(code)
         return code
 
     def _roles(self, c: _Candidate, mood: modality.Modality) -> Roles:
@@ -865,7 +800,7 @@ class Extractor:
             inner = noun_roles(c.token, carrier)
         else:
             inner = verb_roles(c.token)
-            received = self._context.get("received", frozenset())
+            received = self._context.received
             if c.trigger.lemma in received and _root(c.trigger.cameo or "00") in GIVING_ROOTS:
                 giver = received_from(c.token)
                 inner = Roles(giver, inner.actors)
@@ -881,9 +816,9 @@ class Extractor:
     def _licence(self, noun: Token) -> Token | None:
         """The verb that makes an event noun an event report, or None (a noun in passing)."""
         words = self._context
-        light = words.get("light", frozenset())
-        happen = words.get("happen", frozenset()) | words.get("casualty", frozenset())
-        casualty = words.get("casualty", frozenset())
+        light = words.light
+        happen = words.happen | words.casualty
+        casualty = words.casualty
         while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
             noun = noun.head
         if any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children):
@@ -905,7 +840,7 @@ class Extractor:
                 return governor
             if g & light and head.lower_ in ("in", "on"):
                 return governor
-            if g & words.get("gather", frozenset()) and head.lower_ in ("for", "in"):
+            if g & words.gather and head.lower_ in ("for", "in"):
                 return governor
         return None
 
@@ -985,22 +920,11 @@ class Extractor:
             return place
         return places.carried(sentence) or place
 
-    def _record(
-        self,
-        document: Document,
-        sentence: Sentence,
-        event: _Coded,
-        code: str,
-        plover: cameo.PloverCode,
-        mode: str | None,
-        acled_kind: acled.AcledType,
-        actor: Actor | None,
-        recipient: Actor | None,
-        place: Place | None,
-        date: EventDate | None,
-        casualties: Casualties | None,
-        published: dt.datetime | None,
-    ) -> dict:
+    def _record(self, mention: _Mention) -> dict:
+        document, sentence, event = mention.document, mention.sentence, mention.event
+        code, plover = mention.code, mention.plover
+        actor, recipient = mention.actor, mention.recipient
+        place, date, casualties = mention.place, mention.date, mention.casualties
         confidence = CONFIDENCE_BASE
         confidence += CONFIDENCE_ACTOR if actor else 0.0
         confidence += CONFIDENCE_RECIPIENT if recipient else 0.0
@@ -1033,17 +957,17 @@ class Extractor:
             "event_date": date.date if date else None,
             "date_precision": date.precision if date else None,
             "date_flag": date.flag if date else None,
-            "published_at": published,
+            "published_at": _utc(document.published),
             "ingested_at": _utc(document.ingested_at),
             "plover_type": plover.plover_type,
-            "plover_mode": mode,
+            "plover_mode": mention.mode,
             "plover_context": plover.context,
             "cameo_code": code,
             "cameo_root": code[:2],
             "quad_class": cameo.quad_class(code),
             "goldstein": cameo.goldstein(code),
-            "acled_event_type": acled_kind.event_type,
-            "acled_sub_event_type": acled_kind.sub_event_type,
+            "acled_event_type": mention.acled_kind.event_type,
+            "acled_sub_event_type": mention.acled_kind.sub_event_type,
             "negated": event.mood.negated,
             "confidence": round(min(confidence, 0.95), 3),
             "location_name": place.name if place else None,
@@ -1056,7 +980,6 @@ class Extractor:
             "fatalities": casualties.fatalities if casualties else None,
             "injured": casualties.injured if casualties else None,
             "fatalities_text": casualties.text if casualties else None,
-            "doc_id": document.id,
         }
         for role, found in (("actor", actor), ("recipient", recipient)):
             record[f"{role}_text"] = found.text if found else None

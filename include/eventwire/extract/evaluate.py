@@ -57,7 +57,7 @@ def _run(
     started = time.perf_counter()
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for mention in extractor.extract(documents):
-        by_doc[mention["doc_id"]].append(mention)
+        by_doc[mention["article_id"]].append(mention)
     return by_doc, time.perf_counter() - started
 
 

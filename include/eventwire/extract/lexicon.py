@@ -10,6 +10,7 @@ news names troops in most sentences, and parsing is most of the extraction time)
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -117,10 +118,11 @@ class Trigger:
 
 
 class LexiconError(ValueError):
-    """A malformed lexicon line; carries the file and line number."""
+    """A malformed lexicon line; carries the file and line number (None: the whole file)."""
 
-    def __init__(self, path: Path, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
         self.path = path
         self.line = line
 
@@ -181,7 +183,7 @@ class Lexicon:
                 continue
             words.update(_verb_forms(t.lemma))
         # "X said Y must <act>" is coded whatever the act (engine.Extractor._obligations).
-        words.update(context_words().get("obligation", ()))
+        words.update(context_words().obligation)
         return words
 
     def _phrasal_particles(self) -> dict[str, frozenset[str]]:
@@ -346,15 +348,54 @@ def _noun_fits(trigger: Trigger, token: Token) -> bool:
     return all(m in words for m in trigger.modifiers)
 
 
+@dataclass(frozen=True)
+class ContextWords:
+    """The lemmas of each word class of ``data/trigger_context.tsv`` (its header says what
+    each class does to a trigger), one field per class: a class misspelt in the file or in the
+    code fails at load, instead of switching a rule off with an empty set."""
+
+    intent: frozenset[str]
+    arranged: frozenset[str]
+    threat: frozenset[str]
+    request: frozenset[str]
+    refuse: frozenset[str]
+    attempt_done: frozenset[str]
+    light: frozenset[str]
+    gather: frozenset[str]
+    happen: frozenset[str]
+    casualty: frozenset[str]
+    modal: frozenset[str]
+    future: frozenset[str]
+    obligation: frozenset[str]
+    speech: frozenset[str]
+    claim: frozenset[str]
+    received: frozenset[str]
+    alleging: frozenset[str]
+    speech_noun: frozenset[str]
+    permit: frozenset[str]
+    denial: frozenset[str]
+    natural: frozenset[str]
+    sports: frozenset[str]
+    sporting_verb: frozenset[str]
+    non_occurrence: frozenset[str]
+    period: frozenset[str]
+
+
 @functools.cache
-def context_words(path: Path = CONTEXT_FILE) -> dict[str, frozenset[str]]:
-    """Lemma -> classes of the words that change a trigger's meaning (intent, light, ...)."""
-    out: dict[str, set[str]] = {}
+def context_words(path: Path = CONTEXT_FILE) -> ContextWords:
+    """The words that change a trigger's meaning (intent, light, ...), by class."""
+    out: dict[str, set[str]] = {field.name: set() for field in dataclasses.fields(ContextWords)}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) != 2:
             raise LexiconError(path, number, f"expected lemma<TAB>class: {line!r}")
-        out.setdefault(fields[1].strip(), set()).add(fields[0].strip())
-    return {name: frozenset(words) for name, words in out.items()}
+        name = fields[1].strip()
+        if name not in out:
+            raise LexiconError(path, number, f"unknown class {name!r}")
+        out[name].add(fields[0].strip())
+    missing = sorted(name for name, words in out.items() if not words)
+    if missing:
+        raise LexiconError(path, None, f"no words of class {', '.join(missing)}")
+    return ContextWords(**{name: frozenset(words) for name, words in out.items()})

@@ -32,7 +32,6 @@ REFUSE = "refuse"
 HYPOTHETICAL = "hypothetical"
 BACKGROUND = "background"
 
-_GOVERNOR_CLASSES = (THREAT, REFUSE, REQUEST, INTENT)
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "until", "before", "lest", "once"})
 # Subordinate clauses that give the background of the reported event, not a new event.
 _WITHOUT = "without"
@@ -93,8 +92,12 @@ def _lemma(token: Token) -> str:
 def _governor_class(token: Token) -> str | None:
     lemma = _lemma(token)
     words = context_words()
-    for kind in _GOVERNOR_CLASSES:
-        if lemma in words.get(kind, ()):
+    governors = (
+        (THREAT, words.threat), (REFUSE, words.refuse), (REQUEST, words.request),
+        (INTENT, words.intent),
+    )  # fmt: skip
+    for kind, lemmas in governors:
+        if lemma in lemmas:
             return kind
     return None
 
@@ -116,9 +119,9 @@ def modality_of(predicate: Token) -> Modality:
         predicate
     ):
         return Modality(BACKGROUND, negated)
-    if auxes & words.get("obligation", frozenset()) and not negated:
+    if auxes & words.obligation and not negated:
         governor = predicate.head
-        if predicate.dep_ == "ccomp" and governor.lemma_.lower() in words.get("speech", ()):
+        if predicate.dep_ == "ccomp" and governor.lemma_.lower() in words.speech:
             return Modality(REQUEST, False, governor)
         return Modality(HYPOTHETICAL, negated)
     current = predicate
@@ -126,12 +129,12 @@ def modality_of(predicate: Token) -> Modality:
         if not _is_complement(current) or current.head.i == current.i:
             break
         governor = current.head
-        if _lemma(governor) in words.get("attempt_done", ()):
+        if _lemma(governor) in words.attempt_done:
             current = governor
             continue
-        if governor.lemma_.lower() in words.get("permit", ()):
+        if governor.lemma_.lower() in words.permit:
             return Modality(HYPOTHETICAL, negated)  # "will not allow criminals to loot"
-        if governor.lemma_.lower() in words.get("denial", ()) and not _negated(governor):
+        if governor.lemma_.lower() in words.denial and not _negated(governor):
             return Modality(DONE, True)  # "denied that it had shelled the village"
         kind = _governor_class(governor)
         if kind is None:
@@ -153,12 +156,12 @@ def modality_of(predicate: Token) -> Modality:
         ):
             # "demanded that its partners refuse to recognize": the whole is the demand.
             return Modality(REQUEST, negated, outer)
-        if _aux_lemmas(governor) & words.get("modal", frozenset()) and not _negated(governor):
+        if _aux_lemmas(governor) & words.modal and not _negated(governor):
             return Modality(HYPOTHETICAL, negated)  # "might want them to leave"
         return Modality(kind, negated or _negated(governor), governor)
-    if auxes & words.get("modal", frozenset()):
+    if auxes & words.modal:
         return Modality(HYPOTHETICAL if not negated else DONE, negated)
-    if auxes & words.get("future", frozenset()) or _going_to(predicate):
+    if auxes & words.future or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
 
@@ -186,7 +189,7 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
     report names the act that caused it, part of the same event, not earlier background."""
     if marks - {"after"} or predicate.dep_ != "advcl":
         return False
-    casualty = context_words().get("casualty", frozenset())
+    casualty = context_words().casualty
     head = predicate.head
     # "were confirmed dead after", "were reported killed after": the report completes a verb.
     completing = (c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp"))
@@ -224,7 +227,7 @@ def _going_to(verb: Token) -> bool:
 def _is_toll(predicate: Token) -> bool:
     """ "10,000 have been killed in the conflict": a casualty tally. Other perfect-tense acts
     over a period ("have been demobilised since the accord") still report what happened."""
-    casualty = context_words().get("casualty", frozenset())
+    casualty = context_words().casualty
     return predicate.lemma_.lower() in casualty and is_cumulative(predicate)
 
 
@@ -260,7 +263,7 @@ def _opens_period(token: Token) -> bool:
         return True
     objects = [c for c in token.children if c.dep_ == "pobj"]
     if word in _PERIOD_PREPOSITIONS and token.dep_ == "prep":
-        periods = context_words().get("period", frozenset())
+        periods = context_words().period
         if any(o.lemma_.lower() in periods for o in objects):
             return True
         return any(_is_recent_span(o, ("past", "last")) for o in objects)

@@ -84,10 +84,6 @@ _FOLDED = "~"
 # Place-name keys kept per process (a key and its name are short strings).
 NAME_KEY_CACHE = 1 << 16
 
-# A sentence that names no place takes the last town named in this many sentences before it;
-# two covers a quote continued over a paragraph break in the seed article.
-CARRY_BACK_SENTENCES = 2
-
 # A country with at least this weight in article_countries is "home": its small towns count as
 # mentions without a locative word ("forces attempted invading Qaim").
 HOME_COUNTRY_MIN_WEIGHT = 3
@@ -1254,10 +1250,11 @@ def locate_event(
     """The place an event happened at: the place tied to its trigger, else its sentence's.
 
     A place the sentence uses as an actor (a subject, "Erbil was declared...") is not a
-    location. With no place in the sentence, the last town of the ``CARRY_BACK_SENTENCES``
-    before it is taken, else the article's main country at precision 3 (as ACLED does);
-    ``None`` when the article names no country either. ``mentions`` is
-    ``sentence_places(sent, gazetteer, countries)`` when the caller has it already.
+    location. With no place in the sentence, the article's main country at precision 3 (as
+    ACLED does); ``None`` when the article names no country either. ``mentions`` is
+    ``sentence_places(sent, gazetteer, countries)`` when the caller has it already. A town
+    named in the sentences before is carried by the engine (``engine.CARRY_BACK_SENTENCES``),
+    which has the whole document; ``sent`` is one parsed sentence.
     """
     if mentions is None:
         mentions = sentence_places(sent, gazetteer, countries)
@@ -1278,33 +1275,8 @@ def locate_event(
             )
 
         return min(candidates, key=rank).place
-    carried = _carried_town(sent, gazetteer, countries)
-    if carried is not None:
-        return carried
     if countries:
         return gazetteer.country(countries.most_common(1)[0][0])
-    return None
-
-
-def _carried_town(sent: Span, gazetteer: Gazetteer, countries: Counter[str]) -> Place | None:
-    """The last town named as a location in the sentences just before this one.
-
-    Follow-up sentences rarely repeat the place ("Fierce clashes broke out ... in Qaim."
-    "Thirteen militants were killed."); ACLED codes them at the town the report is about.
-    """
-    doc = sent.doc
-    if sent.start == 0 or not doc.has_annotation("SENT_START"):
-        return None
-    # spaCy has Span.sents since 3.2; its span.pyi does not declare it.
-    previous = list(doc[: sent.start].sents)[-CARRY_BACK_SENTENCES:]  # type: ignore[attr-defined]
-    for earlier in reversed(previous):
-        towns = [
-            m
-            for m in sentence_places(earlier, gazetteer, countries)
-            if m.relation in _RELATION_RANK and m.place.geo_precision < PRECISION_REGION
-        ]
-        if towns:
-            return towns[-1].place
     return None
 
 

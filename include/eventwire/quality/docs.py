@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from eventwire.quality.suites import VOLUME_CHECK, checks
+from eventwire.schema import Dataset
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
@@ -62,7 +63,7 @@ def build_data_docs(results: Iterable[pa.Table], target_dir: Path) -> Path:
         context.suites.add(
             gx.ExpectationSuite(name=suite, expectations=[check.to_gx() for check in checks(suite)])
         )
-    runs: dict[tuple[str, str], list[dict]] = {}
+    runs: dict[tuple[Dataset, str], list[dict]] = {}
     for row in rows:
         runs.setdefault((row["suite"], row["run_id"]), []).append(row)
     for (suite, _run_id), run_rows in sorted(runs.items()):
@@ -73,7 +74,7 @@ def build_data_docs(results: Iterable[pa.Table], target_dir: Path) -> Path:
 
 
 def _validation_result(
-    suite: str, rows: list[dict]
+    suite: Dataset, rows: list[dict]
 ) -> tuple[ValidationResultIdentifier, ExpectationSuiteValidationResult]:
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,

@@ -59,7 +59,7 @@ class QualityGateFailed(PermanentFailure):
 class GateResult:
     """What one validation decided; the caller writes the three tables."""
 
-    dataset: str
+    dataset: schema.Dataset
     run_id: str
     valid: pa.Table  # rows that passed every critical row-level check, input schema
     quarantined: list[dict]  # schema.QUARANTINE rows plus the ``stage`` partition value
@@ -84,7 +84,7 @@ class _Outcome:
 
 
 def validate(
-    dataset: str,
+    dataset: schema.Dataset,
     table: pa.Table,
     *,
     run_id: str,
@@ -144,7 +144,9 @@ def _batch_definition() -> tuple[EphemeralDataContext, BatchDefinition]:
     return context, asset.add_batch_definition_whole_dataframe("whole_batch")
 
 
-def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -> list[_Outcome]:
+def _run_suite(
+    dataset: schema.Dataset, suite: list[Check], table: pa.Table, run_id: str
+) -> list[_Outcome]:
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -221,7 +223,11 @@ def _describe_failure(outcome: _Outcome) -> str:
 
 
 def quarantine_rows(
-    dataset: str, table: pa.Table, reasons: dict[int, list[str]], run_id: str, interval: Interval
+    dataset: schema.Dataset,
+    table: pa.Table,
+    reasons: dict[int, list[str]],
+    run_id: str,
+    interval: Interval,
 ) -> list[dict]:
     """Quarantine records (stage ``quality``) for the rows of ``table`` at the keys of
     ``reasons``, each with its reasons joined and the whole row as the payload."""
@@ -253,7 +259,7 @@ def _observed_json(outcome: _Outcome) -> str | None:
 
 
 def _results_table(
-    dataset: str, outcomes: list[_Outcome], run_id: str, interval: Interval
+    dataset: schema.Dataset, outcomes: list[_Outcome], run_id: str, interval: Interval
 ) -> pa.Table:
     validated_at = datetime.now(UTC)
     return pa.Table.from_pylist(

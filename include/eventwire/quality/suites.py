@@ -106,7 +106,7 @@ HELPERS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
 }
 
 
-def helper_columns(dataset: str) -> tuple[str, ...]:
+def helper_columns(dataset: schema.Dataset) -> tuple[str, ...]:
     """The helper columns the gate adds to a batch of ``dataset`` (after ``_row``)."""
     return tuple(HELPERS) if dataset in ("mentions", "events") else ()
 
@@ -118,7 +118,7 @@ def iso_alpha3() -> frozenset[str]:
     return frozenset(country.alpha_3 for country in pycountry.countries)
 
 
-def checks(dataset: str, volume: VolumeBand | None = None) -> list[Check]:
+def checks(dataset: schema.Dataset, volume: VolumeBand | None = None) -> list[Check]:
     """The suite of ``dataset``; the volume check is included only when a band is known."""
     if dataset not in DATASETS:
         raise ValueError(f"no quality suite for dataset {dataset!r}; expected one of {DATASETS}")
@@ -140,7 +140,7 @@ def checks(dataset: str, volume: VolumeBand | None = None) -> list[Check]:
     return suite
 
 
-def _schema_checks(dataset: str, table_schema: pa.Schema) -> list[Check]:
+def _schema_checks(dataset: schema.Dataset, table_schema: pa.Schema) -> list[Check]:
     columns = [ROW_INDEX, *table_schema.names, *helper_columns(dataset)]
     suite = [
         Check(
@@ -164,7 +164,7 @@ def _schema_checks(dataset: str, table_schema: pa.Schema) -> list[Check]:
     return suite
 
 
-def _key_checks(dataset: str, table_schema: pa.Schema) -> list[Check]:
+def _key_checks(dataset: schema.Dataset, table_schema: pa.Schema) -> list[Check]:
     suite = [
         _row(f"{column.name}.not_null", "ExpectColumnValuesToNotBeNull", column=column.name)
         for column in table_schema

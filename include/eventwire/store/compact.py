@@ -20,6 +20,7 @@ import posixpath
 from dataclasses import asdict, dataclass
 
 from eventwire.fs import TEMPORARY_PREFIX, DataRoot
+from eventwire.schema import Dataset
 from eventwire.store import parquet
 
 COMPACTABLE = ("articles", "mentions", "events")
@@ -28,14 +29,14 @@ TEMPORARY_SUFFIX = ".tmp"  # DataRoot.put_atomic names its temporary files ".<na
 
 @dataclass(frozen=True)
 class CompactionResult:
-    dataset: str
+    dataset: Dataset
     dt: str
     files_before: int
     files_after: int
     rows: int
 
 
-def compact_day(root: DataRoot, dataset: str, dt: str) -> dict:
+def compact_day(root: DataRoot, dataset: Dataset, dt: str) -> dict:
     """Compact ``dataset``'s ``dt`` partition; returns files before/after and the row count."""
     if dataset not in COMPACTABLE:
         raise parquet.DatasetError(dataset, "only articles, mentions and events are compacted")
@@ -46,7 +47,7 @@ def compact_day(root: DataRoot, dataset: str, dt: str) -> dict:
     return asdict(CompactionResult(dataset, dt, before, after, rows))
 
 
-def _compact_folder(root: DataRoot, dataset: str, dt: str, folder: str) -> tuple[int, int, int]:
+def _compact_folder(root: DataRoot, dataset: Dataset, dt: str, folder: str) -> tuple[int, int, int]:
     marker = parquet.read_marker(root, folder)
     visible = [
         p for p in parquet.list_files(root, dataset, dt=dt) if posixpath.dirname(p) == folder

@@ -17,6 +17,8 @@ from eventwire.schema import (
     SCHEMA_VERSION,
     SCHEMAS,
     VALUES,
+    Dataset,
+    is_dataset,
 )
 
 # What one row is, per dataset: the one fact about a dataset that is not a column's.
@@ -42,14 +44,15 @@ known" everywhere, never zero.
 def render(datasets: list[str] | None = None) -> str:
     """Markdown for ``datasets`` (all when None): the header, then one table per dataset."""
     names = datasets or list(SCHEMAS)
-    unknown = sorted(set(names) - set(SCHEMAS))
+    known = [name for name in names if is_dataset(name)]
+    unknown = sorted(set(names) - set(known))
     if unknown:
         raise KeyError(f"no dataset {', '.join(unknown)}; choose from {', '.join(SCHEMAS)}")
-    sections = [HEADER] + [_section(name) for name in names]
+    sections = [HEADER] + [_section(name) for name in known]
     return "\n".join(sections)
 
 
-def _section(dataset: str) -> str:
+def _section(dataset: Dataset) -> str:
     fields = [*SCHEMAS[dataset], *(PARTITION_FIELDS[name] for name in PARTITIONS[dataset])]
     partitions = ", ".join(f"`{name}`" for name in PARTITIONS[dataset])
     lines = [

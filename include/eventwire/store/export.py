@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from eventwire.fs import DataRoot
+from eventwire.schema import Dataset
 
 DATASETS = ("events", "mentions")
 FORMATS = ("csv", "geojson", "parquet")
@@ -33,7 +34,7 @@ EVENTS_ONLY_PROPERTIES = ("num_mentions", "num_sources")
 class ExportFilter:
     """Which rows to export; ``None`` means no bound."""
 
-    dataset: str = "events"
+    dataset: Dataset = "events"
     since: date | None = None
     until: date | None = None
     country: str | None = None
@@ -97,7 +98,7 @@ def _select(where: ExportFilter) -> tuple[str, dict]:
     return sql, params
 
 
-def _write_geojson(out: Path, names: list[str], rows: list[tuple], dataset: str) -> Exported:
+def _write_geojson(out: Path, names: list[str], rows: list[tuple], dataset: Dataset) -> Exported:
     keys = GEOJSON_PROPERTIES + (EVENTS_ONLY_PROPERTIES if dataset == "events" else ())
     features = []
     for values in rows:

@@ -32,7 +32,10 @@ from eventwire.store import parquet, transaction
 
 MANIFESTS = "_manifests"
 # The dataset whose rows an events or ingest manifest counts, by stage.
-_COUNTED = {"ingest": ("articles", "articles"), "events": ("mentions", "mentions")}
+_COUNTED: dict[str, tuple[schema.Dataset, str]] = {
+    "ingest": ("articles", "articles"),
+    "events": ("mentions", "mentions"),
+}
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +130,7 @@ def rebuild(root: DataRoot, stage: str, interval: Interval) -> dict:
     return counts
 
 
-def _interval_rows(root: DataRoot, dataset: str, interval: Interval) -> pa.Table:
+def _interval_rows(root: DataRoot, dataset: schema.Dataset, interval: Interval) -> pa.Table:
     """The rows a run of ``interval`` wrote to ``dataset``, in small or compacted files."""
     table = parquet.read_dataset(root, dataset, dt=interval.dt)
     own = pc.equal(table.column("ingested_at"), pa.scalar(interval.end, schema.UTC_TIMESTAMP))

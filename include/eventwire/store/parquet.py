@@ -114,7 +114,7 @@ def interval_file_name(interval: Interval, part: str | None = None) -> str:
 
 def write_interval(
     root: DataRoot,
-    dataset: str,
+    dataset: schema.Dataset,
     rows: pa.Table | list[dict],
     interval: Interval,
     *,
@@ -146,7 +146,11 @@ def write_interval(
 
 
 def read_dataset(
-    root: DataRoot, dataset: str, *, dt: str | None = None, files: list[str] | None = None
+    root: DataRoot,
+    dataset: schema.Dataset,
+    *,
+    dt: str | None = None,
+    files: list[str] | None = None,
 ) -> pa.Table:
     """Every visible row of ``dataset`` (or of ``files``), with partition columns added.
 
@@ -165,7 +169,7 @@ def read_dataset(
     return pa.concat_tables(tables, promote_options="default").unify_dictionaries()
 
 
-def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[str]:
+def list_files(root: DataRoot, dataset: schema.Dataset, *, dt: str | None = None) -> list[str]:
     """Paths (as the data root's filesystem names them) of the visible files, sorted.
 
     A committed transaction not yet applied is honoured: its copy of a file is named instead
@@ -197,7 +201,7 @@ def list_files(root: DataRoot, dataset: str, *, dt: str | None = None) -> list[s
     return [transaction.located(view, path) for path in sorted(visible)]
 
 
-def read_file(root: DataRoot, dataset: str, path: str) -> pa.Table:
+def read_file(root: DataRoot, dataset: schema.Dataset, path: str) -> pa.Table:
     """One file conformed to the dataset's schema, with its partition columns."""
     table = conform(dataset, load(root, path))
     for column in schema.PARTITIONS[dataset]:
@@ -223,14 +227,14 @@ def load(root: DataRoot, path: str, columns: list[str] | None = None) -> pa.Tabl
         raise corrupt from error
 
 
-def empty_table(dataset: str) -> pa.Table:
+def empty_table(dataset: schema.Dataset) -> pa.Table:
     table = schema.SCHEMAS[dataset].empty_table()
     for column in schema.PARTITIONS[dataset]:
         table = table.append_column(column, pa.array([], pa.string()))
     return table
 
 
-def conform(dataset: str, table: pa.Table) -> pa.Table:
+def conform(dataset: schema.Dataset, table: pa.Table) -> pa.Table:
     """``table`` with exactly the schema's columns: missing ones null, ``schema_version`` set."""
     target = schema.SCHEMAS[dataset]
     columns = []
@@ -247,7 +251,7 @@ def conform(dataset: str, table: pa.Table) -> pa.Table:
         raise DatasetError(dataset, str(error)) from error
 
 
-def sort_rows(dataset: str, table: pa.Table, leading: Iterable[str] = ()) -> pa.Table:
+def sort_rows(dataset: schema.Dataset, table: pa.Table, leading: Iterable[str] = ()) -> pa.Table:
     """Rows in a canonical order: ``leading`` columns, then the dataset key."""
     keys = [c for c in (*leading, *DATASET_KEYS[dataset]) if c in table.column_names]
     if not keys or table.num_rows == 0:
@@ -257,7 +261,7 @@ def sort_rows(dataset: str, table: pa.Table, leading: Iterable[str] = ()) -> pa.
     return table.take(order)
 
 
-def encode(dataset: str, table: pa.Table) -> bytes:
+def encode(dataset: schema.Dataset, table: pa.Table) -> bytes:
     """Deterministic Parquet bytes of already-sorted rows."""
     table = conform(dataset, table)
     columns = [
@@ -272,7 +276,7 @@ def encode(dataset: str, table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def put_table(root: DataRoot, path: str, dataset: str, table: pa.Table) -> str:
+def put_table(root: DataRoot, path: str, dataset: schema.Dataset, table: pa.Table) -> str:
     """Write ``table`` sorted to ``path`` atomically; an empty table removes the file instead."""
     if table.num_rows == 0 and not is_compacted(path):
         if root.fs.exists(path):
@@ -304,7 +308,7 @@ def compacted_names(day: str, sources: Iterable[str], count: int) -> list[str]:
 
 def write_compacted(
     root: DataRoot,
-    dataset: str,
+    dataset: schema.Dataset,
     folder: str,
     table: pa.Table,
     sources: list[str],
@@ -320,13 +324,13 @@ def write_compacted(
     return names
 
 
-def leaf_folders(root: DataRoot, dataset: str, dt: str) -> list[str]:
+def leaf_folders(root: DataRoot, dataset: schema.Dataset, dt: str) -> list[str]:
     return _leaf_folders(root, root.path(dataset, f"dt={dt}"))
 
 
 def _reopen_compacted(
     root: DataRoot,
-    dataset: str,
+    dataset: schema.Dataset,
     folder: str,
     marker: dict,
     name: str,
@@ -356,7 +360,7 @@ def _reopen_compacted(
 
 
 def _split_partitions(
-    dataset: str, rows: pa.Table | list[dict], interval: Interval
+    dataset: schema.Dataset, rows: pa.Table | list[dict], interval: Interval
 ) -> dict[tuple[str, ...], pa.Table]:
     """The run's rows by hive folder below ``dt=``, each conformed to the schema."""
     if dataset not in schema.SCHEMAS:

@@ -12,10 +12,11 @@ import posixpath
 from datetime import date, timedelta
 
 from eventwire.fs import DataRoot
+from eventwire.schema import Dataset
 
-DATASET = "quarantine"
+DATASET: Dataset = "quarantine"
 # Datasets whose newest partition is the data's "now": what ingest last wrote, and quarantine.
-CLOCK_DATASETS = ("articles", "quarantine")
+CLOCK_DATASETS: tuple[Dataset, ...] = ("articles", "quarantine")
 
 
 def enforce_retention(root: DataRoot, days: int, today: str | date) -> list[str]:
@@ -38,7 +39,7 @@ def enforce_retention(root: DataRoot, days: int, today: str | date) -> list[str]
     return removed
 
 
-def _days(root: DataRoot, dataset: str) -> list[str]:
+def _days(root: DataRoot, dataset: Dataset) -> list[str]:
     """The ``dt=`` values of ``dataset``'s partitions, oldest first."""
     base = root.path(dataset)
     root.fs.invalidate_cache(base)

@@ -27,7 +27,15 @@ from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.store import parquet
 
-VIEWS = ("articles", "mentions", "events", "quarantine", "quality", "deletions", "recodes")
+VIEWS: tuple[schema.Dataset, ...] = (
+    "articles",
+    "mentions",
+    "events",
+    "quarantine",
+    "quality",
+    "deletions",
+    "recodes",
+)
 log = logging.getLogger(__name__)
 _HIVE_TYPES = {"dt": "DATE", "stage": "VARCHAR"}
 _SQL_TYPES = {
@@ -60,7 +68,7 @@ def connect(root: DataRoot) -> duckdb.DuckDBPyConnection:
 
 
 def _create_view(
-    connection: duckdb.DuckDBPyConnection, root: DataRoot, name: str, files: list[str]
+    connection: duckdb.DuckDBPyConnection, root: DataRoot, name: schema.Dataset, files: list[str]
 ) -> None:
     if not files:
         connection.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
@@ -84,7 +92,7 @@ def _is_corrupt(root: DataRoot, path: str) -> bool:
     return False
 
 
-def _empty_select(dataset: str) -> str:
+def _empty_select(dataset: schema.Dataset) -> str:
     """A typed, row-less SELECT (SQL only: registering an Arrow table would import pandas)."""
     columns = [
         f"CAST(NULL AS {_sql_type(field.type)}) AS {field.name}"
