@@ -204,6 +204,17 @@ def test_ground_taken_after_fighting_is_one_event_with_its_toll(extractor) -> No
     assert sum(m["fatalities"] or 0 for m in found) == 9
 
 
+def test_a_plural_opening_the_sentence_keeps_its_sector(extractor) -> None:
+    [m] = _extract(extractor, "Rebels shelled the town of Kitchanga.")
+    assert m["actor_sector"] == "REB"
+
+
+def test_a_phrase_naming_ground_is_no_actor(extractor) -> None:
+    [m] = _extract(extractor, "Insurgents captured the port of Praia Grande.")
+    assert m["recipient_text"] is None
+    assert m["acled_sub_event_type"] == "Non-state actor overtakes territory"
+
+
 def test_related_headline_junk_is_never_coded(extractor) -> None:
     text = (
         "Officials met in Accra.\n"

@@ -165,11 +165,22 @@ class ActorDictionary:
             ordered = [*ordered[1:], ordered[0]] if ordered[0].i == head.i else ordered
         for token in ordered:
             pair = f"{token.doc[token.i - 1].lower_} {token.lemma_.lower()}" if token.i else ""
-            for key in (pair, token.lemma_.lower(), token.lower_):
+            # A capitalised plural opening a sentence is often read as a name, unlemmatised
+            # ("Rebels attacked"): its singular form is tried too.
+            for key in (pair, token.lemma_.lower(), token.lower_, _singular(token.lower_)):
                 if key in self._sectors:
                     sector, aircraft = self._sectors[key]
                     return sector, aircraft
         return None, False
+
+
+def _singular(word: str) -> str:
+    """ "rebels" -> "rebel", "militiamen" -> "militiaman", "militias" -> "militia"."""
+    if word.endswith("men"):
+        return word[:-3] + "man"
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
 
 
 @functools.cache

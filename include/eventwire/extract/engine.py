@@ -845,10 +845,12 @@ class Extractor:
         return None
 
     def _resolve(self, heads: tuple[Token, ...]) -> list[Actor]:
+        from eventwire.extract.places import PLACE_HEAD_NOUNS
+
         out: list[Actor] = []
         for head in heads:
-            if is_pronoun(head):
-                continue
+            if is_pronoun(head) or head.lower_ in PLACE_HEAD_NOUNS:
+                continue  # "the port of Mocimboa da Praia" is ground, not its government
             found = self.actors.resolve(_with_left_names(phrase(head)), head)
             if found is not None and all(a.code != found.code for a in out):
                 out.append(found)
