@@ -194,8 +194,9 @@ _REGION_NOUNS = frozenset(
 )  # fmt: skip
 _KIND_NOUNS = _TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS
 # Nouns that head a phrase naming ground ("the town of Rawa", "the port of Mocimboa"): such a
-# phrase is a place, never an actor, even when it holds a capital's name.
-PLACE_HEAD_NOUNS = _PLACE_NOUNS | _KIND_NOUNS
+# phrase is a place, never an actor, even when it holds a capital's name. A camp or a
+# stronghold is its owners' ("an al-Shabaab camp"): they are the target.
+PLACE_HEAD_NOUNS = (_KIND_NOUNS | {"capital", "port"}) - {"camp", "stronghold"}
 # Lower case only: "State" of "US State Department" is part of a name, not a kind of place.
 _KIND_NOUN = re.compile(
     r"\s+(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
