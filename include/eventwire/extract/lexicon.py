@@ -74,6 +74,9 @@ IRREGULAR_FORMS = {
     "spread": ("spread",),
     "tear": ("tore", "torn"),
     "swear": ("swore", "sworn"),
+    "leave": ("left",),
+    "find": ("found",),
+    "hit": ("hit",),
 }
 # Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
 IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}
