@@ -11,6 +11,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DAGS_DIR = REPO_ROOT / "dags"
+PLUGINS_DIR = REPO_ROOT / "plugins"  # eventwire_settings: Airflow puts it on sys.path
 EXPECTED_DAGS = {
     "eventwire_ingest",
     "eventwire_events",
@@ -96,6 +97,10 @@ def test_dag_files_import_no_heavy_library(dag_file, tmp_path):
         capture_output=True,
         text=True,
         check=True,
-        env={"AIRFLOW_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={
+            "AIRFLOW_HOME": str(tmp_path),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
+            "PATH": "/usr/bin:/bin",
+        },
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []

@@ -614,34 +614,3 @@ def test_endpoints_answer_within_a_second_for_a_day_of_100k_mentions(tmp_path_fa
     )
     slow = {path: seconds for path, seconds in timings.items() if seconds >= ENDPOINT_BUDGET_S}
     assert not slow, f"endpoints slower than {ENDPOINT_BUDGET_S} s: {slow}"
-
-
-def test_data_root_follows_the_variable_and_s3_connection(monkeypatch):
-    from airflow.models import Variable
-    from airflow.models.connection import Connection
-    from eventwire_ui.app import configured_root
-
-    from eventwire.config import S3Options
-    from eventwire.fs import DataRoot
-
-    variables = {"eventwire_data_root": "s3://events/prod"}
-    monkeypatch.setattr(
-        Variable, "get", classmethod(lambda cls, key, default_var=None: variables.get(key))
-    )
-    connection = Connection(
-        conn_id="eventwire_s3",
-        conn_type="aws",
-        login="key",
-        password="secret",
-        extra='{"endpoint_url": "http://127.0.0.1:9000"}',
-    )
-    monkeypatch.setattr(
-        Connection, "get_connection_from_secrets", classmethod(lambda cls, conn_id: connection)
-    )
-    assert configured_root() == DataRoot(
-        "s3://events/prod",
-        S3Options(endpoint_url="http://127.0.0.1:9000", key="key", secret="secret"),
-    )
-    variables.clear()
-    monkeypatch.setenv("EVENTWIRE_DATA_ROOT", "/srv/eventwire")
-    assert configured_root().url == "/srv/eventwire"
