@@ -33,6 +33,14 @@ def test_dagbag_has_no_import_errors(dagbag):
     assert set(dagbag.dag_ids) == EXPECTED_DAGS
 
 
+def test_only_dag_files_are_parsed(dagbag):
+    """``.airflowignore`` keeps the helper modules out of the DAG processor's loop."""
+    parsed = {Path(stat.file).name for stat in dagbag.dagbag_stats}
+    assert parsed == {f"{dag_id}.py" for dag_id in EXPECTED_DAGS}
+    on_disk = {path.name for path in DAGS_DIR.glob("*.py")}
+    assert on_disk - parsed == {"eventwire_common.py", "eventwire_alerts.py"}
+
+
 def test_every_dag_is_documented_tagged_and_retried(dagbag):
     for dag_id in EXPECTED_DAGS:
         dag = dagbag.dags[dag_id]
