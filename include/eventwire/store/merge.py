@@ -346,7 +346,7 @@ class _EventFiles:
                 [table.filter(pc.invert(drop)), pa.Table.from_pylist(rows, schema=schema.EVENTS)]
             )
             parquet.put_table(self.root, path, "events", table.unify_dictionaries())
-            written.append(("s3://" if self.root.is_remote else "") + path)
+            written.append(self.root.uri(path))
         return written
 
     def _current_rows(self, event_ids: set[str]) -> dict[str, dict]:
@@ -399,7 +399,7 @@ def _record_deletions(
             parquet.put_table(
                 root, path, "deletions", pa.Table.from_pylist(kept, schema=schema.DELETIONS)
             )
-            files.append(("s3://" if root.is_remote else "") + path)
+            files.append(root.uri(path))
     ids = {row["event_id"] for row in own if row["event_id"] not in alive} | set(gone)
     rows = [{"event_id": eid, "deleted_at": deleted_at, "reason": reason} for eid in sorted(ids)]
     earlier = {row["event_id"]: row for row in own}
