@@ -5,7 +5,8 @@ expectation and the critical batch failures, and the caller persists them before
 ``raise_for_critical()``, so a failed run still leaves its explanation on the data root.
 Severity policy: a row failing a critical row-level check is quarantined and never reaches
 the dataset; a failing critical batch-level check (schema drift, volume) fails the task;
-warnings of either level are only recorded in the results.
+warnings of either level are only recorded in the results. Severity is GX's own, set on each
+expectation (``suites.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from eventwire.config import Settings
 from eventwire.errors import PermanentFailure
 from eventwire.interval import Interval
 from eventwire.quality.frame import ROW_INDEX, to_frame
-from eventwire.quality.suites import HELPERS, KEYS, Check, checks, helper_columns
+from eventwire.quality.suites import (
+    HELPERS,
+    KEYS,
+    Check,
+    checks,
+    helper_columns,
+    suite_parameters,
+)
 from eventwire.quality.volume import volume_band
 
 log = logging.getLogger(__name__)
@@ -32,6 +40,8 @@ log = logging.getLogger(__name__)
 QUARANTINE_STAGE = "quality"
 REASON_SEPARATOR = "; "
 _DATA_SOURCE = "eventwire"
+# The arguments a failed batch-level check's message shows as what was expected.
+_EXPECTED_ARGUMENTS = ("min_value", "max_value", "type_")
 
 
 class QualityGateFailed(PermanentFailure):
@@ -73,6 +83,7 @@ class _Outcome:
     unexpected_percent: float | None
     unexpected_rows: tuple[int, ...]
     observed: object
+    expected: dict  # the arguments it was evaluated with, suite parameters filled in
 
 
 def validate(
@@ -91,8 +102,9 @@ def validate(
         if table.num_rows
         else None
     )
-    suite = checks(dataset, band)
-    outcomes = _run_suite(dataset, suite, table, run_id)
+    suite = checks(dataset, judge_volume=band is not None)
+    parameters = suite_parameters(band) if band is not None else {}
+    outcomes = _run_suite(dataset, suite, table, run_id, parameters)
 
     reasons: dict[int, list[str]] = {}
     critical_failures: list[str] = []
@@ -136,7 +148,9 @@ def _batch_definition():
     return context, asset.add_batch_definition_whole_dataframe("whole_batch")
 
 
-def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -> list[_Outcome]:
+def _run_suite(
+    dataset: str, suite: list[Check], table: pa.Table, run_id: str, parameters: dict
+) -> list[_Outcome]:
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -149,13 +163,14 @@ def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -
             log.warning("%s: helper %s not computed: %r", dataset, column, error)
 
     gx_suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=dataset, expectations=[check.to_gx() for check in suite])
+        gx.ExpectationSuite(name=dataset, expectations=[check.expectation for check in suite])
     )
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=dataset, data=batch_definition, suite=gx_suite)
     )
     result = definition.run(
         batch_parameters={"dataframe": frame},
+        expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_INDEX]},
         run_id=RunIdentifier(run_name=run_id),
     )
@@ -171,7 +186,8 @@ def _run_suite(dataset: str, suite: list[Check], table: pa.Table, run_id: str) -
 
 
 def _outcome(by_name: dict[str, Check], item, num_rows: int) -> _Outcome:
-    check = by_name[item.expectation_config.meta["name"]]
+    configuration = item.expectation_config
+    check = by_name[configuration.meta["name"]]
     detail = item.result or {}
     evaluated = not _raised(item.exception_info)
     rows = tuple(int(entry[ROW_INDEX]) for entry in detail.get("unexpected_index_list") or ())
@@ -184,6 +200,9 @@ def _outcome(by_name: dict[str, Check], item, num_rows: int) -> _Outcome:
         unexpected_percent=detail.get("unexpected_percent"),
         unexpected_rows=rows,
         observed=detail.get("observed_value"),
+        expected={
+            key: value for key, value in configuration.kwargs.items() if key in _EXPECTED_ARGUMENTS
+        },
     )
 
 
@@ -201,12 +220,8 @@ def _raised(exception_info: dict | None) -> bool:
 def _describe_failure(outcome: _Outcome) -> str:
     if not outcome.evaluated:
         return f"{outcome.check.name}: could not be evaluated (missing or unreadable column)"
-    expected = {
-        key: value
-        for key, value in outcome.check.kwargs.items()
-        if key in ("min_value", "max_value", "type_")
-    }
-    return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected or 'other'}"
+    expected = outcome.expected or "other"
+    return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected}"
 
 
 def quarantine_rows(
