@@ -15,7 +15,7 @@ from eventwire.config import Settings
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 # The suite's own copy of the bundled registry: a user's feeds in include/feeds.yaml must not
-# change what the tests fetch (issue 14).
+# change what the tests fetch.
 TEST_FEEDS = REPO_ROOT / "tests" / "data" / "feeds.yaml"
 
 # Airflow reads its home when first imported: give the whole session a throw-away one so no

@@ -441,7 +441,7 @@ def test_an_empty_interval_is_not_judged_on_volume(dataset):
 
 
 def test_first_busy_run_after_quiet_runs_is_not_judged():
-    """Issue 14: three quiet runs, then 12 new articles, once failed a 0-0 band."""
+    """Three quiet runs, then 12 new articles, once failed a 0-0 band."""
     gate = _run("articles", _good_rows("articles"), history=[0, 0, 0])
     assert suites.VOLUME_CHECK not in _outcomes(gate)
     assert gate.critical_failures == []

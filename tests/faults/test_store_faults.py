@@ -1,4 +1,4 @@
-"""Issue 13, store and pipeline side: one bad document, file or manifest never stops the rest.
+"""Faults, store and pipeline side: one bad document, file or manifest never stops the rest.
 
 Every case runs the real parts: spaCy on a real run-on document (through the events DAG with
 ``dag.test()``), Parquet files truncated on disk, an empty manifest file, the ``eventwire``
@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BODIES = REPO_ROOT / "tests" / "data" / "sample_bodies"
 WINDOW = Interval(datetime(2017, 11, 2, 8, 45, tzinfo=UTC), datetime(2017, 11, 2, 9, 0, tzinfo=UTC))
 PUBLISHED = datetime(2017, 11, 2, 8, 0, tzinfo=UTC)
-# Over spaCy's max_length (1,000,000 characters), as in the issue: one run-on "sentence" whose
+# Over spaCy's max_length (1,000,000 characters): one run-on "sentence" whose
 # trigger word lets it through the prefilter.
 POISON_TEXT = "Troops attacked the village " + "and the town " * 77_000 + "."
 GOOD = (

@@ -47,7 +47,7 @@ ASSIGNED_AFTER_GATE: dict[str, frozenset[str]] = {"mentions": frozenset({"event_
 LATITUDE_RANGE = (-90.0, 90.0)
 LONGITUDE_RANGE = (-180.0, 180.0)
 GOLDSTEIN_RANGE = (-10.0, 10.0)
-# The ceiling issue 6 sets for one report's toll: a larger number is far likelier a parsing slip
+# The ceiling for one report's toll: a larger number is far likelier a parsing slip
 # ("10,0000", a year read as a count) than a fact, and wants a human look in the quarantine.
 CASUALTY_MAX = 10_000
 EARLIEST_EVENT_DATE = datetime(1900, 1, 1)

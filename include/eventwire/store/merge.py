@@ -1,6 +1,6 @@
 """Merging one run's mentions into ``events/``: one row per real-world event, with stable ids.
 
-Rules (DESIGN.md, the event record; issue 5):
+Rules:
 
 * A negated mention ("did not attack") is stored with a null ``event_id`` and forms no event.
 * Mentions form one event when they share the PLOVER type, their event dates are at most
@@ -52,7 +52,7 @@ from eventwire.fs import DataRoot
 from eventwire.interval import Interval
 from eventwire.store import parquet
 
-# The issue's rule: reports of one event may date it a day apart (time zones, "yesterday"
+# Reports of one event may date it a day apart (time zones, "yesterday"
 # written near midnight). Wider windows merged distinct air strikes in the same town.
 MATCH_DAYS = 1
 EVENT_ID_PREFIX = "ev"
