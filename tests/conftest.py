@@ -25,6 +25,9 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO_ROOT / "plugins")
 os.environ["EVENTWIRE_FEEDS_FILE"] = str(TEST_FEEDS)
+# Airflow puts the plugins folder on sys.path in every process; the tests import the plugin's
+# modules (eventwire_ui, eventwire_settings) the same way.
+sys.path.insert(0, str(REPO_ROOT / "plugins"))
 
 
 @pytest.fixture(scope="session")

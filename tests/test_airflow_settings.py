@@ -8,16 +8,12 @@ database's entries: the resolver runs through the real Task SDK API, nothing is 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from eventwire.config import S3Options
 from eventwire.fs import DataRoot
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-
 from eventwire_settings import configured_root, pipeline_settings
 
 CONNECTION = {

@@ -91,6 +91,7 @@ def test_feed_health_is_checked_after_the_articles_are_published(dagbag):
     assert ingest.get_task("check_feed_health").upstream_task_ids == {"publish_articles"}
 
 
+@pytest.mark.slow  # a fresh interpreter per DAG file
 @pytest.mark.parametrize("dag_file", sorted(path.name for path in DAGS_DIR.glob("eventwire_*.py")))
 def test_dag_files_import_no_heavy_library(dag_file, tmp_path):
     """Parsing a DAG file must not pull in GX, spaCy or DuckDB (seconds each, every parse)."""

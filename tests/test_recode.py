@@ -29,7 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from test_store_synthetic import mention, run
+from factories import mention, run
 
 from eventwire import schema
 from eventwire.config import Settings

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
+from factories import make_client, run, synthetic_mentions
 
 from eventwire import schema, tasks
 from eventwire.config import Settings
@@ -171,6 +172,7 @@ def test_a_document_the_parser_refuses_fails_alone(monkeypatch):
     assert note.reason.startswith("extraction_failed: ValueError: [E088]")
 
 
+@pytest.mark.slow  # two worker processes
 @pytest.mark.timeout(180)
 def test_extract_command_codes_every_other_document_and_exits_3(tmp_path, capsys):
     from eventwire.cli import main
@@ -257,8 +259,6 @@ def test_a_publish_that_failed_can_be_retried(settings):
 
 @pytest.fixture
 def store(tmp_path) -> DataRoot:
-    from test_store_synthetic import run, synthetic_mentions
-
     from eventwire.store import merge
 
     root = DataRoot(str(tmp_path / "data"))
@@ -297,8 +297,6 @@ def test_a_truncated_events_file_leaves_every_view_queryable(store, tmp_path, ca
 
 @pytest.mark.timeout(120)
 def test_the_ui_endpoints_answer_around_a_truncated_file(store):
-    from test_ui_endpoints import make_client
-
     first, second = parquet.list_files(store, "events")
     _truncate(first)
     client = make_client(Path(store.url))
