@@ -102,9 +102,8 @@ def validate(
         if table.num_rows
         else None
     )
-    suite = checks(dataset, judge_volume=band is not None)
     parameters = suite_parameters(band) if band is not None else {}
-    outcomes = _run_suite(dataset, suite, table, run_id, parameters)
+    outcomes = _run_suite(dataset, band is not None, table, run_id, parameters)
 
     reasons: dict[int, list[str]] = {}
     critical_failures: list[str] = []
@@ -136,9 +135,8 @@ def validate(
 
 
 @cache
-def _batch_definition():
-    """One ephemeral GX context and pandas batch definition per process (context set-up is
-    cheap, but suites and validation definitions are re-registered under stable names)."""
+def _context():
+    """One ephemeral GX context and pandas batch definition per process."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -148,13 +146,34 @@ def _batch_definition():
     return context, asset.add_batch_definition_whole_dataframe("whole_batch")
 
 
-def _run_suite(
-    dataset: str, suite: list[Check], table: pa.Table, run_id: str, parameters: dict
-) -> list[_Outcome]:
+@cache
+def _validation_definition(dataset: str, judge_volume: bool):
+    """``dataset``'s suite and its validation definition, registered once per process.
+
+    The volume band reaches the suite as suite parameters, so the suite is the same for every
+    run; registering it again per run cost GX more than the validation itself (it compares
+    every expectation with every stored one).
+    """
     import great_expectations as gx
+
+    context, batch_definition = _context()
+    suite = checks(dataset, judge_volume=judge_volume)
+    name = f"{dataset}.volume" if judge_volume else dataset
+    gx_suite = context.suites.add(
+        gx.ExpectationSuite(name=name, expectations=[check.expectation for check in suite])
+    )
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=gx_suite)
+    )
+    return suite, definition
+
+
+def _run_suite(
+    dataset: str, judge_volume: bool, table: pa.Table, run_id: str, parameters: dict
+) -> list[_Outcome]:
     from great_expectations.core.run_identifier import RunIdentifier
 
-    context, batch_definition = _batch_definition()
+    suite, definition = _validation_definition(dataset, judge_volume)
     frame = to_frame(table)
     for column in helper_columns(dataset):
         try:
@@ -162,12 +181,6 @@ def _run_suite(
         except (KeyError, AttributeError, TypeError) as error:
             log.warning("%s: helper %s not computed: %r", dataset, column, error)
 
-    gx_suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=dataset, expectations=[check.expectation for check in suite])
-    )
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=dataset, data=batch_definition, suite=gx_suite)
-    )
     result = definition.run(
         batch_parameters={"dataframe": frame},
         expectation_parameters=parameters,
@@ -176,7 +189,7 @@ def _run_suite(
     )
     # The ephemeral context keeps every result in memory; the gate hands its own copy back, so
     # a long-lived worker must not accumulate COMPLETE results (row indices) run after run.
-    store = context.validation_results_store
+    store = _context()[0].validation_results_store
     for key in store.list_keys():
         store.remove_key(key)
     by_name = {check.name: check for check in suite}
