@@ -194,6 +194,7 @@ def test_extract_command_codes_every_other_document_and_exits_3(tmp_path, capsys
 # -- 3. re-ingested intervals, overlapping runs, retries
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(300)
 def test_a_reingested_interval_is_recoded_and_vanished_articles_events_deleted(settings):
     root = tasks.data_root(settings)
@@ -222,6 +223,7 @@ def test_a_reingested_interval_is_recoded_and_vanished_articles_events_deleted(s
     assert _fingerprints(root) == before
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(60)
 def test_two_runs_of_one_interval_keep_their_own_staging(settings):
     root = tasks.data_root(settings)
@@ -233,6 +235,7 @@ def test_two_runs_of_one_interval_keep_their_own_staging(settings):
     assert tasks.publish_events([second], settings, "scheduled__second")["intervals"] == 1
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(120)
 def test_a_publish_that_failed_can_be_retried(settings):
     root = tasks.data_root(settings)
