@@ -125,10 +125,10 @@ def iso_alpha3() -> frozenset[str]:
 def checks(dataset: str, *, judge_volume: bool = False) -> list[Check]:
     """The suite of ``dataset``; with ``judge_volume``, the volume check too (its band is given
     at validation time as ``suite_parameters``)."""
-    import great_expectations.expectations as gxe
-
     if dataset not in DATASETS:
         raise ValueError(f"no quality suite for dataset {dataset!r}; expected one of {DATASETS}")
+    import great_expectations.expectations as gxe
+
     table_schema = schema.SCHEMAS[dataset]
     suite = _schema_checks(dataset, table_schema) + _key_checks(dataset, table_schema)
     suite += _article_checks() if dataset == "articles" else _event_record_checks()
