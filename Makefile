@@ -23,11 +23,12 @@ AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/.airflow \
 	AIRFLOW__CORE__EXECUTION_API_SERVER_URL=http://127.0.0.1:$(AIRFLOW_PORT)/execution/ \
 	EVENTWIRE_DATA_ROOT=$${EVENTWIRE_DATA_ROOT:-$(CURDIR)/data}
 
-.PHONY: help env run test airflow airflow-init eval bench lint format clean
+.PHONY: help env run test test-fast airflow airflow-init eval bench lint format clean
 
 help:
 	@echo "make run      - code the bundled sample feeds offline and print a summary"
 	@echo "make test     - run the whole test suite"
+	@echo "make test-fast - the suite without its slow tests (processes, Airflow, browser)"
 	@echo "make airflow  - Airflow standalone (UI and scheduler) on http://127.0.0.1:$(AIRFLOW_PORT)"
 	@echo "make eval     - score the extractor on ../shared/gold"
 	@echo "make bench    - throughput and memory of every stage"
@@ -60,6 +61,11 @@ run: airflow-init
 
 test: env
 	$(RUN) pytest
+
+# The inner loop: everything but the tests marked slow (they start processes, run Airflow or a
+# browser); `make test` and CI still run them.
+test-fast: env
+	$(RUN) pytest -m "not slow"
 
 # The API server listens on 127.0.0.1 only; scripts/standalone/airflow keeps the log servers,
 # which would listen on every interface, from starting. Called directly, not through uv run,

@@ -1,7 +1,7 @@
 """The benchmark's one table and its JSON twin: figures, targets and the machine they ran on.
 
-Targets are goals from issue 7, printed next to the figures with a "met" column; nothing here
-fails a run when one is missed.
+Targets are the project's throughput, memory, query and overhead goals, printed next to the
+figures with a "met" column; nothing here fails a run when one is missed.
 """
 
 from __future__ import annotations

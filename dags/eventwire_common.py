@@ -1,9 +1,9 @@
 """What every eventwire DAG shares: assets, retry policy, settings, the run's interval.
 
 Schedules, retries and pools are declared here once, where an operator looks for them.
-Settings come from Airflow Variables (``eventwire_data_root``, ``eventwire_feeds_file``) and the
-``eventwire_s3`` Connection when they exist, else from the ``EVENTWIRE_*`` environment, so the
-embedded default needs no configuration at all. Every task has an ``execution_timeout`` sized
+Tasks take their settings from ``eventwire_settings.pipeline_settings`` (Airflow Variables and
+the ``eventwire_s3`` Connection when they exist, else the ``EVENTWIRE_*`` environment), which
+the UI plugin resolves its data root with too. Every task has an ``execution_timeout`` sized
 from the library's limits (``EVENTWIRE_*`` environment, read when the file is parsed): a feed's
 harvest gets its page budget plus one fetch deadline, every other task ``task_timeout``.
 """
@@ -12,19 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from airflow.sdk import Asset, BaseHook, Context, Variable
-from airflow.sdk.exceptions import (
-    AirflowFailException,
-    AirflowNotFoundException,
-    AirflowRuntimeError,
-)
+from airflow.sdk import Asset, Context
+from airflow.sdk.exceptions import AirflowFailException
 from eventwire_alerts import alert_on_failure
 
-from eventwire.config import S3Options, Settings
+from eventwire.config import Settings
 from eventwire.errors import PermanentFailure
 from eventwire.interval import Interval
 
@@ -50,35 +44,6 @@ DEFAULT_ARGS = {
     "execution_timeout": LIMITS.task_timeout(),
     "on_failure_callback": alert_on_failure,
 }
-
-S3_CONNECTION_ID = "eventwire_s3"
-
-
-def pipeline_settings() -> Settings:
-    """Library settings with the deployment's Airflow Variables and Connection applied."""
-    settings = Settings.from_env()
-    data_root = Variable.get("eventwire_data_root", default=None) or settings.data_root
-    feeds_file = Variable.get("eventwire_feeds_file", default=None) or settings.feeds_file
-    return replace(
-        settings,
-        data_root=data_root,
-        feeds_file=Path(feeds_file),
-        s3=_s3_options(settings.s3) if data_root.startswith("s3://") else settings.s3,
-    )
-
-
-def _s3_options(fallback: S3Options) -> S3Options:
-    try:
-        connection = BaseHook.get_connection(S3_CONNECTION_ID)
-    except (AirflowNotFoundException, AirflowRuntimeError):
-        return fallback
-    extra = connection.extra_dejson
-    return S3Options(
-        endpoint_url=extra.get("endpoint_url") or fallback.endpoint_url,
-        key=connection.login or fallback.key,
-        secret=connection.password or fallback.secret,
-        region=extra.get("region_name") or fallback.region,
-    )
 
 
 def closed_day(context: Context) -> str:

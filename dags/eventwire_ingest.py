@@ -13,9 +13,9 @@ from eventwire_common import (
     START_DATE,
     all_results,
     no_retry_for_permanent_failures,
-    pipeline_settings,
     run_interval,
 )
+from eventwire_settings import pipeline_settings
 
 
 @dag(

@@ -9,8 +9,8 @@ from eventwire_common import (
     PUBLISH_POOL,
     START_DATE,
     closed_day,
-    pipeline_settings,
 )
+from eventwire_settings import pipeline_settings
 
 
 @dag(

@@ -11,8 +11,8 @@ from eventwire_common import (
     START_DATE,
     all_results,
     no_retry_for_permanent_failures,
-    pipeline_settings,
 )
+from eventwire_settings import pipeline_settings
 
 
 @dag(

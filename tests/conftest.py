@@ -15,7 +15,7 @@ from eventwire.config import Settings
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 # The suite's own copy of the bundled registry: a user's feeds in include/feeds.yaml must not
-# change what the tests fetch (issue 14).
+# change what the tests fetch.
 TEST_FEEDS = REPO_ROOT / "tests" / "data" / "feeds.yaml"
 
 # Airflow reads its home when first imported: give the whole session a throw-away one so no
@@ -25,6 +25,9 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO_ROOT / "plugins")
 os.environ["EVENTWIRE_FEEDS_FILE"] = str(TEST_FEEDS)
+# Airflow puts the plugins folder on sys.path in every process; the tests import the plugin's
+# modules (eventwire_ui, eventwire_settings) the same way.
+sys.path.insert(0, str(REPO_ROOT / "plugins"))
 
 
 @pytest.fixture(scope="session")

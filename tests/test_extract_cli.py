@@ -1,4 +1,4 @@
-"""``eventwire extract``: the command-line contract of issue 3."""
+"""``eventwire extract``: its command-line contract (JSON Lines out, exit status, errors)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The issue-3 targets, scored on ../shared/gold exactly as ``make eval`` scores them.
+"""The extractor's accuracy targets, scored on ../shared/gold exactly as ``make eval`` scores them.
 
 Skips cleanly without ../shared. Scored with the built-in dictionaries only (what the product
 ships); ``make eval`` also reports the figures with the Phoenix dictionaries.
@@ -54,7 +54,7 @@ def test_plover_dev_f1(plover) -> None:
 
 
 def test_petr2_root_accuracy(petr2) -> None:
-    # The issue asks 0.74; coded intents ("scheduled to meet" is 036, not 040) and CAMEO 01
+    # The target is 0.74; coded intents ("scheduled to meet" is 036, not 040) and CAMEO 01
     # statements, which PLOVER does not code, hold it at 0.725.
     assert petr2["root_accuracy"] >= 0.72
 

@@ -33,6 +33,7 @@ def single_process(documents: list[Document]) -> list[dict]:
     return list(Extractor(Settings()).extract(documents))
 
 
+@pytest.mark.slow  # two worker processes
 def test_parallel_mentions_equal_the_single_process_output(documents, single_process) -> None:
     parallel = list(extract_parallel(documents, Settings(), processes=2, chunk_size=2))
     assert len({m["article_id"] for m in single_process}) > 3
@@ -69,6 +70,7 @@ def test_sizes_below_one_are_refused(documents, chunk_size: int, processes: int)
         list(extract_parallel(documents, Settings(), processes=processes, chunk_size=chunk_size))
 
 
+@pytest.mark.slow  # two worker processes
 def test_cli_with_two_processes_keeps_the_contract(monkeypatch, capsys, documents) -> None:
     sample = [Document(id=d.id, text=d.text) for d in documents[:4]]
     lines = [json.dumps({"id": d.id, "text": d.text}) for d in sample]

@@ -101,6 +101,7 @@ def test_random_bytes_never_escape_as_exceptions(tmp_path, capsys, content, comm
             json.loads(line)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_real_entry_point_has_no_traceback(tmp_path):
     path = tmp_path / "junk.xml"
     path.write_bytes(b"\x00\xff<rss><<<&&&")

@@ -1,7 +1,8 @@
 """Ingest against a real HTTP server on 127.0.0.1: feeds, polite fetching, limits and attacks.
 
-One threaded ``http.server`` per module serves every case of issue 4. Timeouts and backoff are
-shrunk through ``FetchPolicy`` so the module runs in a few seconds.
+One threaded ``http.server`` per module serves every case: feeds, politeness, size and time
+limits, attacks. Timeouts and backoff are shrunk through ``FetchPolicy`` so the module runs in
+a few seconds.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from airflow.sdk import BaseNotifier
-from test_store_synthetic import run, synthetic_mentions
+from factories import run, synthetic_mentions
 
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval

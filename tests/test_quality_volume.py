@@ -39,8 +39,8 @@ def test_lower_bound_never_negative(fraction):
 
 
 def test_quiet_runs_are_no_history():
-    """Three empty intervals gave a median of 0 and a band of 0-0 that failed the first real
-    run (issue 14): empty runs are not counted, so there is no verdict yet."""
+    """Three empty intervals once gave a median of 0 and a band of 0-0 that failed the first
+    real run: empty runs are not counted, so there is no verdict yet."""
     assert volume_band([0, 0, 0], band=0.5, min_history=3) is None
     assert volume_band([0, 12, 0, 9, 0], band=0.5, min_history=3) is None
     band = volume_band([0, 12, 0, 9, 0, 10, 0, 0], band=0.5, min_history=3)

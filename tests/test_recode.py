@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from test_store_synthetic import mention, run
+from factories import mention, run
 
 from eventwire import schema
 from eventwire.config import Settings

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from test_store_synthetic import run, synthetic_mentions
+from factories import run, synthetic_mentions
 
 from eventwire.fs import DataRoot
 from eventwire.store import compact, parquet
@@ -27,6 +27,8 @@ from eventwire.store import compact, parquet
 DAY = "2017-11-02"
 RUNS = [run(hour=9, minute=minute) for minute in (0, 15, 30, 45)]
 SIGNAL_TIMEOUT_S = 60
+
+pytestmark = pytest.mark.slow  # each case kills a child process mid-write
 
 # The child: install the stop at POINT, then run OPERATION; it never gets past the stop.
 CHILD = textwrap.dedent(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pyarrow.parquet as pq
 import pytest
-from test_ui_endpoints import write_dataset
+from factories import write_dataset
 
 from eventwire import cli
 from eventwire.fs import DataRoot

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from factories import DAY, PLACES, mention, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_store_synthetic import DAY, PLACES, mention, run
 
 from eventwire import schema
 from eventwire.fs import DataRoot

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from test_store_synthetic import mention, run, synthetic_mentions
+from factories import mention, run, synthetic_mentions
 
 from eventwire import schema
 from eventwire.fs import DataRoot

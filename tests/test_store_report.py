@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_store_synthetic import run, synthetic_mentions
+from factories import run, synthetic_mentions
 
 from eventwire import schema
 from eventwire.fs import DataRoot

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pyarrow.compute as pc
 import pytest
-from test_store_synthetic import run, synthetic_mentions
+from factories import run, synthetic_mentions
 
 from eventwire.config import S3Options
 from eventwire.fs import DataRoot

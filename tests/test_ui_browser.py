@@ -26,7 +26,7 @@ from airflow_harness import (
     simple_auth_password,
     wait_for_health,
 )
-from test_ui_endpoints import (
+from factories import (
     ARTICLES,
     CLI_RECODE,
     DAG_RECODE,

@@ -4,15 +4,10 @@ relative to the page, and each page's CSP admits its own inline scripts and noth
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import great_expectations
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "plugins"))
-
-from eventwire_ui import datadocs  # noqa: E402
+from eventwire_ui import datadocs
 
 GX_TEMPLATES = Path(great_expectations.__file__).parent / "render" / "view" / "templates"
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"(https?://[^\"]+)\"")

@@ -1,7 +1,7 @@
 """The eventwire plugin's JSON endpoints on a fixture data root of real Parquet files.
 
-``write_fixture_root`` is also the browser test's data root, so both tests check the page
-against the same known numbers.
+The data root is ``factories.write_fixture_root``'s, which the browser test serves too, so both
+tests check the page against the same known numbers.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 import statistics
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,214 +19,27 @@ from urllib.parse import unquote
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from factories import (
+    ARTICLES,
+    CLI_RECODE,
+    DAG_RECODE,
+    DATA_DOCS_HTML,
+    DAY,
+    FAILING_CHECK,
+    MENTIONS,
+    QUARANTINE,
+    RUN_1,
+    RUN_2,
+    add_runs,
+    event,
+    make_client,
+    write_dataset,
+    write_fixture_root,
+)
 
 from eventwire.fs import DataRoot
 from eventwire.interval import Interval
-from eventwire.quality.suites import checks
 from eventwire.schema import PARTITIONS, PLOVER_TYPES, SCHEMA_VERSION, SCHEMAS
-from eventwire.store.feed_health import feed_record
-from eventwire.store.manifest import write_manifest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "plugins"))
-
-DAY = "2017-11-02"
-RUN_1 = Interval(datetime(2017, 11, 2, 9, 0, tzinfo=UTC), datetime(2017, 11, 2, 9, 15, tzinfo=UTC))
-RUN_2 = Interval(RUN_1.end, RUN_1.end + timedelta(minutes=15))
-# The fixture's known numbers: what the page must show.
-ARTICLES = {RUN_1: {"Rudaw": 3, "Xinhua": 1}, RUN_2: {"Rudaw": 2, "Xinhua": 6}}
-MENTIONS = {RUN_1: {"ASSAULT": 4, "PROTEST": 2}, RUN_2: {"ASSAULT": 1, "AGREE": 3}}
-QUARANTINE = {("fetch", "HTTP 404"): 2, ("quality", "expect_column_values_to_not_be_null(url)"): 1}
-DATA_DOCS_HTML = b"<html><body><h1>eventwire Data Docs</h1></body></html>"
-# Four real column-type expectations per suite (the table-level `schema.columns` check needs an
-# observed column list to render); the last one of `articles` fails in the first run.
-QUALITY_CHECKS = {
-    suite: [check.name for check in checks(suite) if check.name.startswith("schema.type.")][:4]
-    for suite in ("articles", "mentions")
-}
-FAILING_CHECK = ("articles", QUALITY_CHECKS["articles"][3])
-
-
-def write_dataset(root: Path, dataset: str, rows: list[dict], file_name: str, **hive) -> None:
-    """One Parquet file in the data root's layout: ``<dataset>/dt=…/[stage=…/]part-….parquet``."""
-    folder = root / dataset
-    for column in PARTITIONS[dataset]:
-        folder /= f"{column}={hive[column]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = [{"schema_version": SCHEMA_VERSION, **row} for row in rows]
-    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[dataset]), folder / file_name)
-
-
-def _mention(run: Interval, plover_type: str, number: int) -> dict:
-    return {
-        "event_id": f"ev-{run.file_name[5:9]}-{plover_type}-{number}",
-        "mention_id": f"m-{run.file_name[5:9]}-{plover_type}-{number}",
-        "article_id": f"a-{number}",
-        "plover_type": plover_type,
-        "ingested_at": run.end,
-        "event_date": date(2017, 11, 1),
-    }
-
-
-def _event(event_id: str, updated: datetime, **fields) -> dict:
-    return {
-        "event_id": event_id,
-        "mention_id": f"m-{event_id}",
-        "article_id": f"a-{event_id}",
-        "updated_at": updated,
-        "last_seen_at": updated,
-        "num_mentions": 1,
-        **fields,
-    }
-
-
-FIXTURE_EVENTS = [
-    _event(
-        "ev-qaim",
-        RUN_2.end,
-        plover_type="ASSAULT",
-        country="IRQ",
-        location_name="Al Qa'im",
-        lat=34.37,
-        lon=41.09,
-        event_date=date(2017, 11, 1),
-        fatalities=13,
-        actor_text="Iraqi forces",
-        recipient_text="Islamic State",
-        source_name="Rudaw",
-        url="https://example.org/qaim",
-        sentence_text="Iraqi forces killed 13 militants near Qaim on Wednesday.",
-    ),
-    _event(
-        "ev-damascus",
-        RUN_1.end,
-        plover_type="PROTEST",
-        country="SYR",
-        location_name="Damascus",
-        lat=33.51,
-        lon=36.29,
-        event_date=date(2017, 10, 30),
-        source_name="Xinhua",
-        url="https://example.org/damascus",
-        sentence_text="Hundreds protested in Damascus on Monday.",
-    ),
-    _event(
-        "ev-erbil",
-        RUN_2.end,
-        plover_type="AGREE",
-        country="IRQ",
-        location_name="Erbil",
-        lat=36.19,
-        lon=44.01,
-        event_date=date(2017, 11, 2),
-        source_name="Rudaw",
-        url="https://example.org/erbil",
-        sentence_text="Erbil and Baghdad agreed to talks.",
-    ),
-]
-# An older version of ev-qaim (superseded) and an event that was later deleted.
-STALE_AND_DELETED = [
-    _event("ev-qaim", RUN_1.end, plover_type="ASSAULT", country="IRQ", fatalities=2),
-    _event("ev-gone", RUN_1.end, plover_type="ASSAULT", country="IRQ"),
-]
-
-
-def _recode(run_id: str, day: str, version: str, before: str | None, **counts) -> dict:
-    names = {"run_id": run_id, "dt": day, "extractor_version": version}
-    return names | {"versions_before": before} | counts
-
-
-# Three recode runs: the CLI's over two days, a later one of the DAG, one with a hand-given id.
-CLI_RECODE = "recode__20171105T120000"
-DAG_RECODE = "manual__2017-11-06T08:00:00+00:00"
-FIXTURE_RECODES = [
-    _recode(CLI_RECODE, "2017-11-01", "1.1+new", "1.1+old", articles=20, events_before=10,
-            events_after=12, fatalities_before=30, fatalities_after=41, ids_kept=9, ids_new=3,
-            ids_deleted=1),
-    _recode(CLI_RECODE, "2017-11-02", "1.1+new", "1.1+old,1.1+older", articles=5,
-            events_before=4, events_after=3, fatalities_before=2, fatalities_after=2,
-            ids_kept=3, ids_new=0, ids_deleted=1),
-    _recode(DAG_RECODE, "2017-11-02", "1.1+newer", "1.1+new", articles=5, events_before=3,
-            events_after=3, fatalities_before=2, fatalities_after=7, ids_kept=3, ids_new=0,
-            ids_deleted=0),
-    _recode("by-hand", "2017-11-03", "1.1+newer", None, articles=0, events_before=0,
-            events_after=0, fatalities_before=0, fatalities_after=0, ids_kept=0, ids_new=0,
-            ids_deleted=0),
-]  # fmt: skip
-
-
-def write_fixture_root(root: Path) -> Path:
-    """A small data root covering every panel of the page, with the numbers above."""
-    for run, per_feed in ARTICLES.items():
-        rows = [
-            {
-                "article_id": f"{feed}-{run.file_name}-{n}",
-                "url": f"https://example.org/{feed}/{run.file_name}/{n}",
-                "canonical_url": f"https://example.org/{feed}/{run.file_name}/{n}",
-                "source_name": feed,
-                "ingested_at": run.end,
-            }
-            for feed, count in per_feed.items()
-            for n in range(count)
-        ]
-        write_dataset(root, "articles", rows, run.file_name, dt=run.dt)
-    for run, per_type in MENTIONS.items():
-        rows = [
-            _mention(run, plover_type, n)
-            for plover_type, count in per_type.items()
-            for n in range(count)
-        ]
-        write_dataset(root, "mentions", rows, run.file_name, dt=run.dt)
-    write_dataset(root, "events", STALE_AND_DELETED, RUN_1.file_name, dt=DAY)
-    write_dataset(root, "events", FIXTURE_EVENTS, RUN_2.file_name, dt=DAY)
-    deleted = [{"event_id": "ev-gone", "deleted_at": RUN_2.end, "reason": "merged"}]
-    write_dataset(root, "deletions", deleted, RUN_2.file_name, dt=DAY)
-    for (stage, reason), count in QUARANTINE.items():
-        rows = [
-            {
-                "record_id": f"{stage}-{n}",
-                "source_name": "Rudaw",
-                "url": f"https://example.org/bad/{stage}/{n}",
-                "reason": reason,
-                "payload": f"<html>broken page {stage} {n}</html>",
-                "run_id": "scheduled__2017-11-02T09:00:00+00:00",
-                "quarantined_at": RUN_1.end + timedelta(seconds=n),
-            }
-            for n in range(count)
-        ]
-        write_dataset(root, "quarantine", rows, RUN_1.file_name, dt=DAY, stage=stage)
-    for run, articles_passed in ((RUN_1, 3), (RUN_2, 4)):
-        rows = [
-            {
-                "run_id": f"run-{run.file_name}",
-                "data_interval_start": run.start,
-                "data_interval_end": run.end,
-                "suite": suite,
-                "expectation": QUALITY_CHECKS[suite][n],
-                "severity": "critical",
-                "success": n < passed,
-                "element_count": 10,
-                "unexpected_count": 0 if n < passed else 2,
-                "unexpected_percent": 0.0 if n < passed else 20.0,
-                "validated_at": run.end + timedelta(seconds=30),
-            }
-            for suite, passed in (("articles", articles_passed), ("mentions", 4))
-            for n in range(4)
-        ]
-        write_dataset(root, "quality", rows, run.file_name, dt=run.dt)
-    for run, xinhua_error in ((RUN_1, None), (RUN_2, "timeout: no answer within 30 s")):
-        health = {
-            feed: feed_record({"entries": 10}, xinhua_error if feed == "Xinhua" else None, n)
-            for feed, n in ARTICLES[run].items()
-        }
-        write_manifest(DataRoot(str(root)), "ingest", run, {"feed_health": health})
-    for number, row in enumerate(FIXTURE_RECODES):
-        fields = {key: value for key, value in row.items() if key != "dt"}
-        write_dataset(root, "recodes", [fields], f"part-recode-{number}.parquet", dt=row["dt"])
-    docs = root / "quality" / "docs"
-    docs.mkdir(parents=True)
-    (docs / "index.html").write_bytes(DATA_DOCS_HTML)
-    return root
 
 
 def metadata_session_factory():
@@ -258,44 +70,9 @@ def metadata_session_factory():
     return session
 
 
-FIXTURE_RUNS = [
-    ("eventwire_ingest", RUN_1, "success", 42.0),
-    ("eventwire_ingest", RUN_2, "failed", 7.5),
-    ("eventwire_events", RUN_1, "success", 95.0),
-]
-
-
-def add_runs(session, dag_run_class) -> None:
-    """The runs of ``FIXTURE_RUNS``, as the scheduler would record them."""
-    for dag_id, run, state, seconds in FIXTURE_RUNS:
-        dag_run = dag_run_class(
-            dag_id,
-            f"scheduled__{run.start.isoformat()}",
-            logical_date=run.start,
-            run_after=run.end,
-            start_date=run.end,
-            state=state,
-            run_type="scheduled",
-            data_interval=(run.start, run.end),
-        )
-        dag_run.end_date = run.end + timedelta(seconds=seconds)
-        session.add(dag_run)
-
-
 @pytest.fixture(scope="module")
 def data_root(tmp_path_factory) -> Path:
     return write_fixture_root(tmp_path_factory.mktemp("ui") / "data")
-
-
-def make_client(root: Path, session=None):
-    from eventwire_ui.app import authenticated, create_app
-    from fastapi.testclient import TestClient
-
-    from eventwire.fs import DataRoot
-
-    app = create_app(root=lambda: DataRoot(str(root)), session=session or (lambda: None))
-    app.dependency_overrides[authenticated] = lambda: None
-    return TestClient(app)
 
 
 @pytest.fixture(scope="module")
@@ -306,8 +83,6 @@ def client(data_root):
 def test_unauthenticated_requests_are_refused(data_root):
     from eventwire_ui.app import create_app
     from fastapi.testclient import TestClient
-
-    from eventwire.fs import DataRoot
 
     bare = TestClient(create_app(root=lambda: DataRoot(str(data_root))))
     for path in ("/", "/api/volumes", "/api/events", "/datadocs/index.html"):
@@ -441,7 +216,7 @@ def test_events_page_newest_event_date_first_beyond_100_rows(tmp_path):
     day0 = date(2017, 1, 1)
     flags = ("reported", "reported", "historical", "future")
     rows = [
-        _event(
+        event(
             f"ev-{n:03d}",
             RUN_1.end,
             event_date=day0 + timedelta(days=(n * 7) % PAGED_EVENTS),
@@ -669,34 +444,3 @@ def test_endpoints_answer_within_a_second_for_a_day_of_100k_mentions(tmp_path_fa
     )
     slow = {path: seconds for path, seconds in timings.items() if seconds >= ENDPOINT_BUDGET_S}
     assert not slow, f"endpoints slower than {ENDPOINT_BUDGET_S} s: {slow}"
-
-
-def test_data_root_follows_the_variable_and_s3_connection(monkeypatch):
-    from airflow.models import Variable
-    from airflow.models.connection import Connection
-    from eventwire_ui.app import configured_root
-
-    from eventwire.config import S3Options
-    from eventwire.fs import DataRoot
-
-    variables = {"eventwire_data_root": "s3://events/prod"}
-    monkeypatch.setattr(
-        Variable, "get", classmethod(lambda cls, key, default_var=None: variables.get(key))
-    )
-    connection = Connection(
-        conn_id="eventwire_s3",
-        conn_type="aws",
-        login="key",
-        password="secret",
-        extra='{"endpoint_url": "http://127.0.0.1:9000"}',
-    )
-    monkeypatch.setattr(
-        Connection, "get_connection_from_secrets", classmethod(lambda cls, conn_id: connection)
-    )
-    assert configured_root() == DataRoot(
-        "s3://events/prod",
-        S3Options(endpoint_url="http://127.0.0.1:9000", key="key", secret="secret"),
-    )
-    variables.clear()
-    monkeypatch.setenv("EVENTWIRE_DATA_ROOT", "/srv/eventwire")
-    assert configured_root().url == "/srv/eventwire"

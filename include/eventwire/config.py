@@ -17,15 +17,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INCLUDE_DIR = PROJECT_ROOT / "include"
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "eventwire"
 
-# Ingest limits (README, "Limits and guarantees: ingest"). Size caps are issue 4's; the deadline
-# keeps a dead or trickling host to 1.5 min per URL.
+# Ingest limits (README, "Limits and guarantees: ingest"). The size caps bound what one hostile
+# or broken feed or page can take of a worker's memory; the deadline keeps a dead or trickling
+# host to 1.5 min per URL.
 MEGABYTE = 1024 * 1024
 FEED_MAX_BYTES = 5 * MEGABYTE  # decompressed size included
 PAGE_MAX_BYTES = 10 * MEGABYTE  # decompressed size included
 FETCH_DEADLINE_SECONDS = 90.0
 # HTML elements per page before it is quarantined as too_complex: the sample pages have at most
 # 112 and large news pages a few thousand; at 20,000 tiny <p> trafilatura takes ~5 s and ~80 MiB
-# on the 2-core machine (9.6 MB of them took 69 s and 1.7 GB, issue 13).
+# on the 2-core machine (9.6 MB of them took 69 s and 1.7 GB).
 PAGE_MAX_ELEMENTS = 20_000
 # No new page fetch of a feed starts after this: 50 items (the registry's default max_items)
 # over 4 page workers are 13 rounds of 90 s at worst; later pages wait for the next poll.

@@ -19,6 +19,7 @@ import fsspec
 from eventwire.config import S3Options
 
 TEMPORARY_PREFIX = "."
+S3_SCHEME = "s3://"
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class DataRoot:
 
     @cached_property
     def is_remote(self) -> bool:
-        return self.url.startswith("s3://")
+        return self.url.startswith(S3_SCHEME)
 
     @cached_property
     def fs(self) -> fsspec.AbstractFileSystem:
@@ -40,15 +41,20 @@ class DataRoot:
     def base(self) -> str:
         """The root as the filesystem names it (no scheme on S3, absolute on disk)."""
         if self.is_remote:
-            return self.url.removeprefix("s3://").rstrip("/")
+            return self.url.removeprefix(S3_SCHEME).rstrip("/")
         return posixpath.abspath(self.url)
 
     def path(self, *parts: str) -> str:
         return posixpath.join(self.base, *parts)
 
-    def uri(self, *parts: str) -> str:
-        """A full URI for tools outside fsspec (DuckDB, messages to users)."""
-        return ("s3://" if self.is_remote else "") + self.path(*parts)
+    def uri(self, path: str) -> str:
+        """The full URI of ``path`` as the filesystem names it (from ``path()`` or a listing),
+        for tools outside fsspec: DuckDB, manifests, messages to users."""
+        return (S3_SCHEME if self.is_remote else "") + path
+
+    def path_of(self, uri: str) -> str:
+        """The filesystem's name for a URI that ``uri`` gave, e.g. one a manifest lists."""
+        return uri.removeprefix(S3_SCHEME)
 
     def exists(self, *parts: str) -> bool:
         return self.fs.exists(self.path(*parts))

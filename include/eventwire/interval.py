@@ -1,9 +1,15 @@
 """The data interval a run covers, and the file names derived from it.
 
 Every scheduled run writes only files named after its interval, so re-running an interval
-replaces exactly its own files (DESIGN.md, Datasets). The interval is the only clock the
-library trusts: ``ingested_at`` and partition days come from it, never from wall time, which
-keeps a re-run byte-identical.
+replaces exactly its own files and no other run's. The interval is the only clock the library
+trusts for data: ``ingested_at``, ``quarantined_at`` and partition days come from it, never from
+wall time, which keeps a re-run's datasets byte-identical.
+
+One column is wall-clock time on purpose: ``validated_at`` in ``quality/``. A result row
+records an act, not a fact about the interval: that this suite judged this batch at this
+moment. A re-run is a new validation, and the Data Docs (which show it as the run's time) and
+whoever audits a quarantine need to tell it from the first. The file is still named after the
+interval, so the re-run's results replace the earlier ones rather than pile up.
 """
 
 from __future__ import annotations

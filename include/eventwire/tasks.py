@@ -28,6 +28,7 @@ from eventwire.store import staging
 
 if TYPE_CHECKING:
     from eventwire.extract.isolation import NotCoded
+    from eventwire.quality.gate import GateResult
 
 EXTRACT_BATCH_SIZE = 200  # articles per mapped extraction task: ~2-5 s of work, small XCom
 INGEST_PART = "ingest"  # suffix of the quarantine/quality files the ingest DAG owns
@@ -337,18 +338,14 @@ def publish_events(
 ) -> dict:
     """Validate staged mentions, merge them into events and write every dataset of the run.
 
-    The quality gate's critical failures are raised only after the quarantine, results and
-    Data Docs are written, so a failed run still explains itself. A ``recode`` keeps the ids
-    of events its re-coded mentions still match and lists the events it removes in
-    ``deletions/`` as ``recoded`` (``store.merge``). A recode passes ``root``, its day's
+    The quality gate's critical failures are raised only after every interval's quarantine,
+    results and Data Docs are written, so a failed run still explains itself. A ``recode``
+    keeps the ids of events its re-coded mentions still match and lists the events it removes
+    in ``deletions/`` as ``recoded`` (``store.merge``). A recode passes ``root``, its day's
     transaction (``store.transaction``); without it, a transaction that a crash left half
     applied is finished before anything is written.
     """
-    from eventwire.quality.gate import validate
     from eventwire.store import transaction
-    from eventwire.store.manifest import write_manifest
-    from eventwire.store.merge import plan_merge
-    from eventwire.store.parquet import write_interval
 
     if root is None:
         root = data_root(settings)
@@ -356,72 +353,91 @@ def publish_events(
     by_interval: dict[str, list[dict]] = {}
     for item in extracted:
         by_interval.setdefault(item["interval"], []).append(item)
-    summaries, gates = [], []
-    for interval, unordered in sorted(by_interval.items()):
-        window = Interval.parse(interval)
-        items = sorted(unordered, key=lambda i: i["batch"])
-        staged = [row for item in items for row in staging.unstage(root, item["staged"])]
-        not_coded = [
-            row for item in items for row in staging.unstage(root, item["staged_quarantine"])
-        ]
-        mention_gate = validate(
-            "mentions",
-            pa.Table.from_pylist(staged, schema=schema.MENTIONS),
-            run_id=run_id,
-            interval=window,
-            previous_row_counts=_previous_counts(root, "events", "mentions"),
-            settings=settings,
-        )
-        # Events are validated before they are written: only the versions this run changes.
-        plan = plan_merge(root, mention_gate.valid, window, keep_replaced=recode)
-        event_gate = validate(
-            "events", plan.events, run_id=run_id, interval=window, settings=settings
-        )
-        rejected = frozenset(plan.rows_by_id) - frozenset(
-            event_gate.valid.column("event_id").to_pylist()
-        )
-        merged = plan.commit(rejected, RECODED if recode else None)
-        quarantine = (
-            not_coded
-            + mention_gate.quarantined
-            + event_gate.quarantined
-            + _mentions_of_rejected_events(plan.mentions, rejected, run_id, window)
-        )
-        files = write_interval(root, "mentions", merged.mentions, window)
-        files += write_interval(root, "quarantine", quarantine, window, part=EVENTS_PART)
-        files += write_interval(
-            root,
-            "quality",
-            pa.concat_tables([mention_gate.results, event_gate.results]),
-            window,
-            part=EVENTS_PART,
-        )
-        files += merged.files
-        _publish_data_docs(root)
-        by_type = Counter(merged.mentions.column("plover_type").to_pylist())
-        summary = {
-            "interval": interval,
-            "articles": sum(item["articles"] for item in items),
-            "mentions": merged.mentions.num_rows,
-            "mentions_by_plover_type": dict(sorted(by_type.items())),
-            "events_written": merged.events_written,
-            "deletions": merged.deletions,
-            "quarantined": len(quarantine),
-            "not_coded": len(not_coded),
-            "validation": {
-                "mentions": not mention_gate.critical_failures,
-                "events": not event_gate.critical_failures,
-            },
-            "files": files,
-            "articles_digest": items[0].get("articles_digest"),
-        }
-        write_manifest(root, "events", window, summary)
-        summaries.append(summary)
-        gates.extend([mention_gate, event_gate])
-    for gate in gates:
-        gate.raise_for_critical()
+    published = [
+        _publish_interval(root, settings, run_id, Interval.parse(interval), items, recode)
+        for interval, items in sorted(by_interval.items())
+    ]
+    for _summary, gates in published:
+        for gate in gates:
+            gate.raise_for_critical()
     for interval in by_interval:
         staging.clear(root, "events", Interval.parse(interval), run_id)
+    return _run_summary([summary for summary, _gates in published])
+
+
+def _publish_interval(
+    root: DataRoot,
+    settings: Settings,
+    run_id: str,
+    window: Interval,
+    extracted: list[dict],
+    recode: bool,
+) -> tuple[dict, list[GateResult]]:
+    """Gate, merge and write one interval's staged batches; its manifest summary and the two
+    gate results, whose critical failures the caller raises once every interval is written."""
+    from eventwire.quality.gate import validate
+    from eventwire.store.manifest import write_manifest
+    from eventwire.store.merge import plan_merge
+    from eventwire.store.parquet import write_interval
+
+    items = sorted(extracted, key=lambda item: item["batch"])
+    staged = [row for item in items for row in staging.unstage(root, item["staged"])]
+    not_coded = [row for item in items for row in staging.unstage(root, item["staged_quarantine"])]
+    mention_gate = validate(
+        "mentions",
+        pa.Table.from_pylist(staged, schema=schema.MENTIONS),
+        run_id=run_id,
+        interval=window,
+        previous_row_counts=_previous_counts(root, "events", "mentions"),
+        settings=settings,
+    )
+    # Events are validated before they are written: only the versions this run changes.
+    plan = plan_merge(root, mention_gate.valid, window, keep_replaced=recode)
+    event_gate = validate("events", plan.events, run_id=run_id, interval=window, settings=settings)
+    rejected = frozenset(plan.rows_by_id) - frozenset(
+        event_gate.valid.column("event_id").to_pylist()
+    )
+    merged = plan.commit(rejected, RECODED if recode else None)
+    quarantine = (
+        not_coded
+        + mention_gate.quarantined
+        + event_gate.quarantined
+        + _mentions_of_rejected_events(plan.mentions, rejected, run_id, window)
+    )
+    files = write_interval(root, "mentions", merged.mentions, window)
+    files += write_interval(root, "quarantine", quarantine, window, part=EVENTS_PART)
+    files += write_interval(
+        root,
+        "quality",
+        pa.concat_tables([mention_gate.results, event_gate.results]),
+        window,
+        part=EVENTS_PART,
+    )
+    files += merged.files
+    _publish_data_docs(root)
+    by_type = Counter(merged.mentions.column("plover_type").to_pylist())
+    summary = {
+        "interval": str(window),
+        "articles": sum(item["articles"] for item in items),
+        "mentions": merged.mentions.num_rows,
+        "mentions_by_plover_type": dict(sorted(by_type.items())),
+        "events_written": merged.events_written,
+        "deletions": merged.deletions,
+        "quarantined": len(quarantine),
+        "not_coded": len(not_coded),
+        "validation": {
+            "mentions": not mention_gate.critical_failures,
+            "events": not event_gate.critical_failures,
+        },
+        "files": files,
+        "articles_digest": items[0].get("articles_digest"),
+    }
+    write_manifest(root, "events", window, summary)
+    return summary, [mention_gate, event_gate]
+
+
+def _run_summary(summaries: list[dict]) -> dict:
+    """The run's totals over its intervals' summaries: what the Airflow UI shows."""
     return {
         "intervals": len(summaries),
         "mentions": sum(item["mentions"] for item in summaries),

@@ -4,8 +4,8 @@ Airflow mounts plugin apps without authenticating them, so every route here depe
 Airflow's own ``requires_authenticated``: the UI's session cookie (the page is shown in an
 iframe on the same origin) or a bearer token from ``POST /auth/token`` lets a caller in. The
 data root is read through the library's DuckDB views, never through the DAG files; where it
-lives comes from the ``eventwire_data_root`` Variable, else the library's settings, exactly as
-the DAGs resolve it.
+lives, and with which S3 credentials, ``eventwire_settings`` resolves for the DAGs and the page
+alike.
 """
 
 from __future__ import annotations
@@ -25,19 +25,17 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
-from eventwire.config import S3Options, Settings
 from eventwire.fs import DataRoot
 from eventwire.schema import PLOVER_TYPES, QUARANTINE_STAGES
 from eventwire.store.feed_health import feed_health
 from eventwire.store.manifest import read_manifests
 from eventwire.store.palette import TYPE_COLOURS
+from eventwire_settings import configured_root
 from eventwire_ui import datadocs, queries, runs, worldmap_svg
 
 URL_PREFIX = "/eventwire"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DATA_DOCS = ("quality", "docs")
-DATA_ROOT_VARIABLE = "eventwire_data_root"
-S3_CONNECTION_ID = "eventwire_s3"
 
 # Everything the page uses comes from the plugin itself; the iframe may only sit in Airflow's UI.
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'"
@@ -47,37 +45,6 @@ authenticated = requires_authenticated()
 RootProvider = Callable[[], DataRoot]
 Connector = Callable[[DataRoot], duckdb.DuckDBPyConnection]
 SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
-def configured_root() -> DataRoot:
-    """The data root the DAGs write to: the Variable when set, else ``EVENTWIRE_DATA_ROOT``.
-
-    An ``s3://`` root takes its credentials from the ``eventwire_s3`` Connection when it exists,
-    as the DAGs do, so the page reads the same bucket with the same identity.
-    """
-    from airflow.models import Variable
-
-    settings = Settings.from_env()
-    url = Variable.get(DATA_ROOT_VARIABLE, default_var=None) or settings.data_root
-    s3 = _s3_connection(settings.s3) if url.startswith("s3://") else settings.s3
-    return DataRoot(url, s3)
-
-
-def _s3_connection(fallback: S3Options) -> S3Options:
-    from airflow.exceptions import AirflowNotFoundException
-    from airflow.models.connection import Connection
-
-    try:
-        connection = Connection.get_connection_from_secrets(S3_CONNECTION_ID)
-    except AirflowNotFoundException:
-        return fallback
-    extra = connection.extra_dejson
-    return S3Options(
-        endpoint_url=extra.get("endpoint_url") or fallback.endpoint_url,
-        key=connection.login or fallback.key,
-        secret=connection.password or fallback.secret,
-        region=extra.get("region_name") or fallback.region,
-    )
 
 
 def library_connect(root: DataRoot) -> duckdb.DuckDBPyConnection:

@@ -1,4 +1,4 @@
-"""Issue 13, ingest side: hostile or unlucky servers, feeds and pages against the real fetcher.
+"""Faults, ingest side: hostile or unlucky servers, feeds and pages against the real fetcher.
 
 A threaded HTTP server on 127.0.0.1 trickles, stalls, lies about lengths, asks for long waits,
 redirects to disguised internal addresses and serves feeds with broken or local links. Whether
@@ -36,17 +36,17 @@ INTERVAL = Interval(
     datetime(2017, 11, 2, 9, 0, tzinfo=UTC), datetime(2017, 11, 2, 9, 15, tzinfo=UTC)
 )
 CAP = 3.0  # the configured per-URL deadline in these tests, seconds
-GRACE = 3.0  # "cap + a few seconds": what the issue allows past the cap
-TRICKLE_EVERY = 2.0  # the issue's server: one byte every 2 s
+GRACE = 3.0  # "cap + a few seconds": how long a URL may run past its deadline
+TRICKLE_EVERY = 2.0  # a trickling server: one byte every 2 s
 SAMPLE_PAGE = "pages/meridian-wire/kenya-kisumu-protests-tear-gas.html"
 PARAGRAPH = (
     "Security forces fired tear gas at protesters in the city on Tuesday, witnesses said, and "
     "police arrested at least a dozen people after clashes near the main market. "
 )
 ARTICLE = f"<html><body><article>{'<p>' + PARAGRAPH * 3 + '</p>'}</article></body></html>"
-# The issue's page: 9.6 MB of tiny paragraphs, under the 10 MB page cap.
+# A page of 9.6 MB of tiny paragraphs, under the 10 MB page cap.
 TINY_PARAGRAPHS = ("<html><body>" + "<p>x</p>" * 1_200_000 + "</body></html>").encode()
-# Every IPv6 form of issue 13 that carries (or is) a non-global address.
+# Every IPv6 form that carries (or is) a non-global address.
 DISGUISED_ADDRESSES = {
     "nat64": "64:ff9b::7f00:1",
     "nat64-local-use": "64:ff9b:1::7f00:1",

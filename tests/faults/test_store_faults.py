@@ -1,4 +1,4 @@
-"""Issue 13, store and pipeline side: one bad document, file or manifest never stops the rest.
+"""Faults, store and pipeline side: one bad document, file or manifest never stops the rest.
 
 Every case runs the real parts: spaCy on a real run-on document (through the events DAG with
 ``dag.test()``), Parquet files truncated on disk, an empty manifest file, the ``eventwire``
@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
+from factories import make_client, run, synthetic_mentions
 
 from eventwire import schema, tasks
 from eventwire.config import Settings
@@ -31,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BODIES = REPO_ROOT / "tests" / "data" / "sample_bodies"
 WINDOW = Interval(datetime(2017, 11, 2, 8, 45, tzinfo=UTC), datetime(2017, 11, 2, 9, 0, tzinfo=UTC))
 PUBLISHED = datetime(2017, 11, 2, 8, 0, tzinfo=UTC)
-# Over spaCy's max_length (1,000,000 characters), as in the issue: one run-on "sentence" whose
+# Over spaCy's max_length (1,000,000 characters): one run-on "sentence" whose
 # trigger word lets it through the prefilter.
 POISON_TEXT = "Troops attacked the village " + "and the town " * 77_000 + "."
 GOOD = (
@@ -171,6 +172,7 @@ def test_a_document_the_parser_refuses_fails_alone(monkeypatch):
     assert note.reason.startswith("extraction_failed: ValueError: [E088]")
 
 
+@pytest.mark.slow  # two worker processes
 @pytest.mark.timeout(180)
 def test_extract_command_codes_every_other_document_and_exits_3(tmp_path, capsys):
     from eventwire.cli import main
@@ -192,6 +194,7 @@ def test_extract_command_codes_every_other_document_and_exits_3(tmp_path, capsys
 # -- 3. re-ingested intervals, overlapping runs, retries
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(300)
 def test_a_reingested_interval_is_recoded_and_vanished_articles_events_deleted(settings):
     root = tasks.data_root(settings)
@@ -220,6 +223,7 @@ def test_a_reingested_interval_is_recoded_and_vanished_articles_events_deleted(s
     assert _fingerprints(root) == before
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(60)
 def test_two_runs_of_one_interval_keep_their_own_staging(settings):
     root = tasks.data_root(settings)
@@ -231,6 +235,7 @@ def test_two_runs_of_one_interval_keep_their_own_staging(settings):
     assert tasks.publish_events([second], settings, "scheduled__second")["intervals"] == 1
 
 
+@pytest.mark.slow  # the whole events pipeline, Data Docs included
 @pytest.mark.timeout(120)
 def test_a_publish_that_failed_can_be_retried(settings):
     root = tasks.data_root(settings)
@@ -257,8 +262,6 @@ def test_a_publish_that_failed_can_be_retried(settings):
 
 @pytest.fixture
 def store(tmp_path) -> DataRoot:
-    from test_store_synthetic import run, synthetic_mentions
-
     from eventwire.store import merge
 
     root = DataRoot(str(tmp_path / "data"))
@@ -297,8 +300,6 @@ def test_a_truncated_events_file_leaves_every_view_queryable(store, tmp_path, ca
 
 @pytest.mark.timeout(120)
 def test_the_ui_endpoints_answer_around_a_truncated_file(store):
-    from test_ui_endpoints import make_client
-
     first, second = parquet.list_files(store, "events")
     _truncate(first)
     client = make_client(Path(store.url))

@@ -1,8 +1,8 @@
 """``eventwire parse-feed`` and ``eventwire article``: the ingest steps on one feed or page.
 
-Other tools call these (issue 4 fixes the contract), so the output is machine-readable (JSON
-Lines / one JSON object) and a failure is exit status 2 with one line on stderr, never a
-traceback, whatever the bytes. A plain local path is allowed here (it is the user's own file);
+Other tools call these, so the contract is fixed: the output is machine-readable (JSON Lines /
+one JSON object) and a failure is exit status 2 with one line on stderr, never a traceback,
+whatever the bytes. A plain local path is allowed here (it is the user's own file);
 ``file:`` URLs stay confined to the samples root as in the pipeline.
 """
 

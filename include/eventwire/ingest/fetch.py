@@ -76,7 +76,8 @@ class FetchPolicy:
     """Timeouts, retries and limits. Defaults are for production; tests shrink the waits.
 
     Defaults follow common crawler etiquette (one request per host per second, two in flight)
-    and the caps of issue 4; timeouts were chosen so a dead host costs a feed task < 2 min.
+    and the size caps of ``config.py``; timeouts were chosen so a dead host costs a feed task
+    < 2 min.
     ``total_timeout`` is the one deadline of a URL: waiting for a host slot, DNS, connect,
     reads, redirects, retries and their back-off all come out of it.
     """

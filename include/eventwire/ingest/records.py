@@ -1,7 +1,7 @@
 """Rows of ``articles/`` and ``quarantine/`` as the ingest stage emits them.
 
 Both carry the data interval's end as their time stamp, never the wall clock, so a re-run of
-an interval produces identical rows (DESIGN.md, Datasets).
+an interval produces identical rows and replaces exactly the files it wrote before.
 """
 
 from __future__ import annotations

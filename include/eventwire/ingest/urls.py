@@ -1,7 +1,7 @@
 """URL policy: canonical form, article identity, allowed schemes and the SSRF guard.
 
 The canonical URL is the identity of an article (``article_id`` is the first 16 hex digits of
-its sha256, DESIGN.md), so it removes everything that changes between two links to the same
+its sha256), so it removes everything that changes between two links to the same
 document: tracking parameters, fragments, default ports, host case. The guard keeps a feed (or a
 redirect it serves) from making the pipeline read internal services: only http, https and
 ``file:`` under the samples root are fetched, and hosts that resolve to non-public addresses are
@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "file"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
-ARTICLE_ID_HEX_DIGITS = 16  # DESIGN.md: article_id = first 16 hex of sha256(canonical URL)
+ARTICLE_ID_HEX_DIGITS = 16  # article_id = first 16 hex digits of sha256(canonical URL)
 
 # Cloud metadata endpoints: refused even for feeds that allow private addresses, because no
 # news feed lives there and reaching one from a worker leaks its cloud credentials.

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     )
 
 SITE_NAME = "eventwire"
-INDEX_FILE = "index.html"
-_ROW_COUNT_EXPECTATION = "expect_table_row_count_to_be_between"
 
 
 def build_data_docs(results: Iterable[pa.Table], target_dir: Path) -> Path:
@@ -61,7 +59,9 @@ def build_data_docs(results: Iterable[pa.Table], target_dir: Path) -> Path:
     rows = [row for table in results for row in table.to_pylist()]
     for suite in sorted({row["suite"] for row in rows}):
         context.suites.add(
-            gx.ExpectationSuite(name=suite, expectations=[check.to_gx() for check in checks(suite)])
+            gx.ExpectationSuite(
+                name=suite, expectations=[check.expectation for check in checks(suite)]
+            )
         )
     runs: dict[tuple[Dataset, str], list[dict]] = {}
     for row in rows:
@@ -135,14 +135,16 @@ def _result(row: dict) -> dict:
 def _configuration(defined: dict, row: dict) -> ExpectationConfiguration:
     """The expectation as defined in the suite; the volume check's band is drawn per run from
     the history and not stored, so it is shown by type and name only."""
+    import great_expectations.expectations as gxe
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
 
-    meta = {"name": row["expectation"], "severity": row["severity"]}
     if row["expectation"] == VOLUME_CHECK:
-        return ExpectationConfiguration(type=_ROW_COUNT_EXPECTATION, kwargs={}, meta=meta)
-    check = defined[row["expectation"]]
-    configuration = check.to_gx().configuration
-    configuration.meta = {**meta, "level": check.level}
-    return configuration
+        return ExpectationConfiguration(
+            type=gxe.ExpectTableRowCountToBeBetween.expectation_type,
+            kwargs={},
+            meta={"name": row["expectation"]},
+            severity=row["severity"],
+        )
+    return defined[row["expectation"]].expectation.configuration

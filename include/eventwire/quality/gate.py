@@ -5,7 +5,8 @@ expectation and the critical batch failures, and the caller persists them before
 ``raise_for_critical()``, so a failed run still leaves its explanation on the data root.
 Severity policy: a row failing a critical row-level check is quarantined and never reaches
 the dataset; a failing critical batch-level check (schema drift, volume) fails the task;
-warnings of either level are only recorded in the results.
+warnings of either level are only recorded in the results. Severity is GX's own, set on each
+expectation (``suites.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from eventwire.config import Settings
 from eventwire.errors import PermanentFailure
 from eventwire.interval import Interval
 from eventwire.quality.frame import ROW_INDEX, to_frame
-from eventwire.quality.suites import HELPERS, KEYS, Check, checks, helper_columns
+from eventwire.quality.suites import (
+    HELPERS,
+    KEYS,
+    Check,
+    checks,
+    helper_columns,
+    suite_parameters,
+)
 from eventwire.quality.volume import volume_band
 
 if TYPE_CHECKING:
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
         ExpectationValidationResult,
     )
+    from great_expectations.core.validation_definition import ValidationDefinition
     from great_expectations.data_context import EphemeralDataContext
 
 log = logging.getLogger(__name__)
@@ -40,6 +49,8 @@ log = logging.getLogger(__name__)
 QUARANTINE_STAGE = "quality"
 REASON_SEPARATOR = "; "
 _DATA_SOURCE = "eventwire"
+# The arguments a failed batch-level check's message shows as what was expected.
+_EXPECTED_ARGUMENTS = ("min_value", "max_value", "type_")
 
 
 class QualityGateFailed(PermanentFailure):
@@ -81,6 +92,7 @@ class _Outcome:
     unexpected_percent: float | None
     unexpected_rows: tuple[int, ...]
     observed: object
+    expected: dict  # the arguments it was evaluated with, suite parameters filled in
 
 
 def validate(
@@ -99,8 +111,8 @@ def validate(
         if table.num_rows
         else None
     )
-    suite = checks(dataset, band)
-    outcomes = _run_suite(dataset, suite, table, run_id)
+    parameters = suite_parameters(band) if band is not None else {}
+    outcomes = _run_suite(dataset, band is not None, table, run_id, parameters)
 
     reasons: dict[int, list[str]] = {}
     critical_failures: list[str] = []
@@ -132,9 +144,8 @@ def validate(
 
 
 @cache
-def _batch_definition() -> tuple[EphemeralDataContext, BatchDefinition]:
-    """One ephemeral GX context and pandas batch definition per process (context set-up is
-    cheap, but suites and validation definitions are re-registered under stable names)."""
+def _context() -> tuple[EphemeralDataContext, BatchDefinition]:
+    """One ephemeral GX context and pandas batch definition per process."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -144,13 +155,36 @@ def _batch_definition() -> tuple[EphemeralDataContext, BatchDefinition]:
     return context, asset.add_batch_definition_whole_dataframe("whole_batch")
 
 
-def _run_suite(
-    dataset: schema.Dataset, suite: list[Check], table: pa.Table, run_id: str
-) -> list[_Outcome]:
+@cache
+def _validation_definition(
+    dataset: schema.Dataset, judge_volume: bool
+) -> tuple[list[Check], ValidationDefinition]:
+    """``dataset``'s suite and its validation definition, registered once per process.
+
+    The volume band reaches the suite as suite parameters, so the suite is the same for every
+    run; registering it again per run cost GX more than the validation itself (it compares
+    every expectation with every stored one).
+    """
     import great_expectations as gx
+
+    context, batch_definition = _context()
+    suite = checks(dataset, judge_volume=judge_volume)
+    name = f"{dataset}.volume" if judge_volume else dataset
+    gx_suite = context.suites.add(
+        gx.ExpectationSuite(name=name, expectations=[check.expectation for check in suite])
+    )
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=gx_suite)
+    )
+    return suite, definition
+
+
+def _run_suite(
+    dataset: schema.Dataset, judge_volume: bool, table: pa.Table, run_id: str, parameters: dict
+) -> list[_Outcome]:
     from great_expectations.core.run_identifier import RunIdentifier
 
-    context, batch_definition = _batch_definition()
+    suite, definition = _validation_definition(dataset, judge_volume)
     frame = to_frame(table)
     for column in helper_columns(dataset):
         try:
@@ -158,20 +192,15 @@ def _run_suite(
         except (KeyError, AttributeError, TypeError) as error:
             log.warning("%s: helper %s not computed: %r", dataset, column, error)
 
-    gx_suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=dataset, expectations=[check.to_gx() for check in suite])
-    )
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=dataset, data=batch_definition, suite=gx_suite)
-    )
     result = definition.run(
         batch_parameters={"dataframe": frame},
+        expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_INDEX]},
         run_id=RunIdentifier(run_name=run_id),
     )
     # The ephemeral context keeps every result in memory; the gate hands its own copy back, so
     # a long-lived worker must not accumulate COMPLETE results (row indices) run after run.
-    store = context.validation_results_store
+    store = _context()[0].validation_results_store
     for key in store.list_keys():
         store.remove_key(key)
     by_name = {check.name: check for check in suite}
@@ -183,8 +212,9 @@ def _run_suite(
 def _outcome(
     by_name: dict[str, Check], item: ExpectationValidationResult, num_rows: int
 ) -> _Outcome:
-    assert item.expectation_config is not None  # GX returns each result with its expectation
-    check = by_name[item.expectation_config.meta["name"]]
+    configuration = item.expectation_config
+    assert configuration is not None  # GX returns each result with its expectation
+    check = by_name[configuration.meta["name"]]
     detail = item.result or {}
     evaluated = not _raised(item.exception_info)
     rows = tuple(int(entry[ROW_INDEX]) for entry in detail.get("unexpected_index_list") or ())
@@ -197,6 +227,9 @@ def _outcome(
         unexpected_percent=detail.get("unexpected_percent"),
         unexpected_rows=rows,
         observed=detail.get("observed_value"),
+        expected={
+            key: value for key, value in configuration.kwargs.items() if key in _EXPECTED_ARGUMENTS
+        },
     )
 
 
@@ -214,12 +247,8 @@ def _raised(exception_info: dict | None) -> bool:
 def _describe_failure(outcome: _Outcome) -> str:
     if not outcome.evaluated:
         return f"{outcome.check.name}: could not be evaluated (missing or unreadable column)"
-    expected = {
-        key: value
-        for key, value in outcome.check.kwargs.items()
-        if key in ("min_value", "max_value", "type_")
-    }
-    return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected or 'other'}"
+    expected = outcome.expected or "other"
+    return f"{outcome.check.name}: observed {outcome.observed!r}, expected {expected}"
 
 
 def quarantine_rows(

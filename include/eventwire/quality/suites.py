@@ -1,25 +1,28 @@
 """The expectation suites of ``articles``, ``mentions`` and ``events``, as code.
 
 Every check is a ``Check``: a stable name (what the quarantine's ``reason`` and the ``quality/``
-history carry), a severity, a level and a GX Core expectation with its arguments. Row-level
-checks judge single rows: a row failing a critical one is quarantined. Batch-level checks judge
-the run as a whole (schema drift, volume): a critical failure fails the task. Warnings are only
-recorded. Vocabularies come from ``schema.py``, so a suite never disagrees with the writers.
+history carry), a level and a typed GX Core expectation (``gxe.*``) carrying GX's own
+``severity``. Row-level checks judge single rows: a row failing a critical one is quarantined.
+Batch-level checks judge the run as a whole (schema drift, volume): a critical failure fails the
+task. Warnings are only recorded. Vocabularies come from ``schema.py``, so a suite never
+disagrees with the writers. The volume band changes from run to run, so the volume check
+names two suite parameters (``$PARAMETER``) whose values the gate passes at validation time:
+the suite itself is the same for every run.
 
 Cross-column rules GX has no pandas expectation for are computed as boolean helper columns
 (``HELPERS``) that the gate adds to the batch and a check expects to be true; GX's
 ``UnexpectedRowsExpectation`` would express them as SQL, but it runs on SQL data sources only.
-Building the GX objects is deferred to ``Check.to_gx`` so this module imports without GX.
+GX takes seconds to import, so only ``checks()`` imports it: the constants here import without.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import product
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -29,11 +32,13 @@ from eventwire.quality.frame import ROW_INDEX, gx_type_name
 from eventwire.quality.volume import VolumeBand
 
 if TYPE_CHECKING:
-    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations import Expectation
 
 DATASETS: tuple[str, ...] = ("articles", "mentions", "events")
 KEYS: dict[str, str] = {"articles": "article_id", "mentions": "mention_id", "events": "event_id"}
 VOLUME_CHECK = "volume.row_count_in_band"
+# The suite parameters the volume check reads its band from (``suite_parameters``).
+VOLUME_MIN_ROWS, VOLUME_MAX_ROWS = "volume_min_rows", "volume_max_rows"
 # Non-nullable columns a later stage fills: mentions are validated before the merge gives them
 # their event_id (store/merge.py), so requiring it at the gate would quarantine every mention.
 ASSIGNED_AFTER_GATE: dict[str, frozenset[str]] = {"mentions": frozenset({"event_id"})}
@@ -42,7 +47,7 @@ ASSIGNED_AFTER_GATE: dict[str, frozenset[str]] = {"mentions": frozenset({"event_
 LATITUDE_RANGE = (-90.0, 90.0)
 LONGITUDE_RANGE = (-180.0, 180.0)
 GOLDSTEIN_RANGE = (-10.0, 10.0)
-# The ceiling issue 6 sets for one report's toll: a larger number is far likelier a parsing slip
+# The ceiling for one report's toll: a larger number is far likelier a parsing slip
 # ("10,0000", a year read as a count) than a fact, and wants a human look in the quarantine.
 CASUALTY_MAX = 10_000
 EARLIEST_EVENT_DATE = datetime(1900, 1, 1)
@@ -64,20 +69,19 @@ Level = Literal["row", "batch"]
 
 @dataclass(frozen=True)
 class Check:
-    """One named expectation with its severity and whether it judges rows or the batch."""
+    """One named GX expectation and whether it judges single rows or the batch.
+
+    The name also travels in the expectation's ``meta``: a validation result carries only its
+    expectation's configuration, and the gate finds the check again by it.
+    """
 
     name: str
-    severity: Severity
     level: Level
-    expectation: str  # class name under ``great_expectations.expectations``
-    kwargs: dict = field(default_factory=dict)
+    expectation: Expectation
 
-    def to_gx(self) -> Expectation:
-        """The GX Core expectation, carrying name, severity and level in its ``meta``."""
-        from great_expectations import expectations
-
-        meta = {"name": self.name, "severity": self.severity, "level": self.level}
-        return getattr(expectations, self.expectation)(**self.kwargs, meta=meta)
+    @property
+    def severity(self) -> Severity:
+        return cast("Severity", self.expectation.severity.value)
 
 
 def _place_without_coordinates_is_region(frame: pd.DataFrame) -> pd.Series:
@@ -118,46 +122,55 @@ def iso_alpha3() -> frozenset[str]:
     return frozenset(country.alpha_3 for country in pycountry.countries)
 
 
-def checks(dataset: schema.Dataset, volume: VolumeBand | None = None) -> list[Check]:
-    """The suite of ``dataset``; the volume check is included only when a band is known."""
+def checks(dataset: schema.Dataset, *, judge_volume: bool = False) -> list[Check]:
+    """The suite of ``dataset``; with ``judge_volume``, the volume check too (its band is given
+    at validation time as ``suite_parameters``)."""
     if dataset not in DATASETS:
         raise ValueError(f"no quality suite for dataset {dataset!r}; expected one of {DATASETS}")
+    import great_expectations.expectations as gxe
+
     table_schema = schema.SCHEMAS[dataset]
     suite = _schema_checks(dataset, table_schema) + _key_checks(dataset, table_schema)
     suite += _article_checks() if dataset == "articles" else _event_record_checks()
     if dataset == "events":
         suite += _merged_event_checks()
-    if volume is not None:
+    if judge_volume:
         suite.append(
-            Check(
+            _check(
                 VOLUME_CHECK,
-                "critical",
                 "batch",
-                "ExpectTableRowCountToBeBetween",
-                {"min_value": volume.min_rows, "max_value": volume.max_rows},
+                gxe.ExpectTableRowCountToBeBetween,
+                min_value={"$PARAMETER": VOLUME_MIN_ROWS},
+                max_value={"$PARAMETER": VOLUME_MAX_ROWS},
             )
         )
     return suite
 
 
+def suite_parameters(band: VolumeBand) -> dict[str, int]:
+    """The values of the volume check's suite parameters for a run with ``band``."""
+    return {VOLUME_MIN_ROWS: band.min_rows, VOLUME_MAX_ROWS: band.max_rows}
+
+
 def _schema_checks(dataset: schema.Dataset, table_schema: pa.Schema) -> list[Check]:
+    import great_expectations.expectations as gxe
+
     columns = [ROW_INDEX, *table_schema.names, *helper_columns(dataset)]
     suite = [
-        Check(
+        _check(
             "schema.columns",
-            "critical",
             "batch",
-            "ExpectTableColumnsToMatchOrderedList",
-            {"column_list": columns},
+            gxe.ExpectTableColumnsToMatchOrderedList,
+            column_list=columns,
         )
     ]
     suite += [
-        Check(
+        _check(
             f"schema.type.{column.name}",
-            "critical",
             "batch",
-            "ExpectColumnValuesToBeOfType",
-            {"column": column.name, "type_": gx_type_name(column.type)},
+            gxe.ExpectColumnValuesToBeOfType,
+            column=column.name,
+            type_=gx_type_name(column.type),
         )
         for column in table_schema
     ]
@@ -165,47 +178,48 @@ def _schema_checks(dataset: schema.Dataset, table_schema: pa.Schema) -> list[Che
 
 
 def _key_checks(dataset: schema.Dataset, table_schema: pa.Schema) -> list[Check]:
+    import great_expectations.expectations as gxe
+
     suite = [
-        _row(f"{column.name}.not_null", "ExpectColumnValuesToNotBeNull", column=column.name)
+        _row(f"{column.name}.not_null", gxe.ExpectColumnValuesToNotBeNull, column=column.name)
         for column in table_schema
         if not column.nullable and column.name not in ASSIGNED_AFTER_GATE.get(dataset, ())
     ]
     suite.append(
         _row(
             "schema_version.current",
-            "ExpectColumnValuesToBeInSet",
+            gxe.ExpectColumnValuesToBeInSet,
             column="schema_version",
             value_set=[schema.SCHEMA_VERSION],
         )
     )
     key = KEYS[dataset]
-    suite.append(_row(f"{key}.unique", "ExpectColumnValuesToBeUnique", column=key))
+    suite.append(_row(f"{key}.unique", gxe.ExpectColumnValuesToBeUnique, column=key))
     return suite
 
 
 def _article_checks() -> list[Check]:
+    import great_expectations.expectations as gxe
+
     return [
         _row(
             "article_id.format",
-            "ExpectColumnValuesToMatchRegex",
+            gxe.ExpectColumnValuesToMatchRegex,
             column="article_id",
             regex=ARTICLE_ID_PATTERN,
         ),
-        _row("url.well_formed", "ExpectColumnValuesToMatchRegex", column="url", regex=URL_PATTERN),
+        _well_formed_url("url"),
+        _well_formed_url("canonical_url"),
         _row(
-            "canonical_url.well_formed",
-            "ExpectColumnValuesToMatchRegex",
-            column="canonical_url",
-            regex=URL_PATTERN,
-        ),
-        _row(
-            "word_count.non_negative", "ExpectColumnValuesToBeBetween", column="word_count",
+            "word_count.non_negative", gxe.ExpectColumnValuesToBeBetween, column="word_count",
             min_value=0,
         ),
     ]  # fmt: skip
 
 
 def _event_record_checks() -> list[Check]:
+    import great_expectations.expectations as gxe
+
     sub_event_types = sorted(
         {sub for subs in schema.ACLED_SUB_EVENT_TYPES.values() for sub in subs}
     )
@@ -239,7 +253,7 @@ def _event_record_checks() -> list[Check]:
         _between("injured", 0, CASUALTY_MAX),
         _row(
             "event_date.not_before_1900",
-            "ExpectColumnValuesToBeBetween",
+            gxe.ExpectColumnValuesToBeBetween,
             column="event_date",
             min_value=EARLIEST_EVENT_DATE,
         ),
@@ -247,7 +261,7 @@ def _event_record_checks() -> list[Check]:
         # consistency
         _row(
             "acled_event_type.only_on_coded_plover_types",
-            "ExpectColumnPairValuesToBeInSet",
+            gxe.ExpectColumnPairValuesToBeInSet,
             column_A="plover_type",
             column_B="acled_event_type",
             value_pairs_set=coded_pairs,
@@ -255,27 +269,27 @@ def _event_record_checks() -> list[Check]:
         ),
         _row(
             "acled_sub_event_type.matches_event_type",
-            "ExpectColumnPairValuesToBeInSet",
+            gxe.ExpectColumnPairValuesToBeInSet,
             column_A="acled_event_type",
             column_B="acled_sub_event_type",
             value_pairs_set=acled_pairs,
             ignore_row_if="both_values_are_missing",
         ),
         _helper("location_name.coordinates_or_region", "check_place_without_coordinates_is_region"),
-        _row("url.well_formed", "ExpectColumnValuesToMatchRegex", column="url", regex=URL_PATTERN),
-        _row("sentence_text.not_null", "ExpectColumnValuesToNotBeNull", column="sentence_text"),
+        _well_formed_url("url"),
+        _row("sentence_text.not_null", gxe.ExpectColumnValuesToNotBeNull, column="sentence_text"),
         _row(
             "sentence_text.not_blank",
-            "ExpectColumnValuesToMatchRegex",
+            gxe.ExpectColumnValuesToMatchRegex,
             column="sentence_text",
             regex=NON_BLANK_PATTERN,
         ),
         _row(
-            "char_start.non_negative", "ExpectColumnValuesToBeBetween", column="char_start",
+            "char_start.non_negative", gxe.ExpectColumnValuesToBeBetween, column="char_start",
             min_value=0,
         ),
         _row(
-            "char_end.after_char_start", "ExpectColumnPairValuesAToBeGreaterThanB",
+            "char_end.after_char_start", gxe.ExpectColumnPairValuesAToBeGreaterThanB,
             column_A="char_end", column_B="char_start", ignore_row_if="either_value_is_missing",
         ),
         _helper("char_span.matches_sentence_length", "check_char_span_matches_sentence"),
@@ -283,34 +297,53 @@ def _event_record_checks() -> list[Check]:
 
 
 def _merged_event_checks() -> list[Check]:
+    import great_expectations.expectations as gxe
+
     return [
         _row(
-            "num_mentions.at_least_one", "ExpectColumnValuesToBeBetween", column="num_mentions",
+            "num_mentions.at_least_one", gxe.ExpectColumnValuesToBeBetween, column="num_mentions",
             min_value=1,
         ),
         _row(
-            "num_articles.not_above_num_mentions", "ExpectColumnPairValuesAToBeGreaterThanB",
+            "num_articles.not_above_num_mentions", gxe.ExpectColumnPairValuesAToBeGreaterThanB,
             column_A="num_mentions", column_B="num_articles", or_equal=True,
             ignore_row_if="either_value_is_missing",
         ),
         _row(
-            "last_seen_at.not_before_first_seen_at", "ExpectColumnPairValuesAToBeGreaterThanB",
+            "last_seen_at.not_before_first_seen_at", gxe.ExpectColumnPairValuesAToBeGreaterThanB,
             column_A="last_seen_at", column_B="first_seen_at", or_equal=True,
             ignore_row_if="either_value_is_missing",
         ),
     ]  # fmt: skip
 
 
-def _row(name: str, expectation: str, severity: Severity = "critical", **kwargs: object) -> Check:
-    return Check(name, severity, "row", expectation, kwargs)
+def _check(
+    name: str,
+    level: Level,
+    expectation: type[Expectation],
+    severity: Severity = "critical",
+    **kwargs: Any,  # each expectation class's own arguments
+) -> Check:
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    made = expectation(**kwargs, severity=FailureSeverity(severity), meta={"name": name})
+    return Check(name, level, made)
+
+
+def _row(
+    name: str, expectation: type[Expectation], severity: Severity = "critical", **kwargs: Any
+) -> Check:
+    return _check(name, "row", expectation, severity, **kwargs)
 
 
 def _in_set(
     column: str, values: Iterable[object], *, severity: Severity = "critical", check: str = "in_set"
 ) -> Check:
+    import great_expectations.expectations as gxe
+
     return _row(
         f"{column}.{check}",
-        "ExpectColumnValuesToBeInSet",
+        gxe.ExpectColumnValuesToBeInSet,
         severity,
         column=column,
         value_set=list(values),
@@ -318,14 +351,29 @@ def _in_set(
 
 
 def _between(column: str, low: float, high: float) -> Check:
+    import great_expectations.expectations as gxe
+
     return _row(
         f"{column}.range",
-        "ExpectColumnValuesToBeBetween",
+        gxe.ExpectColumnValuesToBeBetween,
         column=column,
         min_value=low,
         max_value=high,
     )
 
 
+def _well_formed_url(column: str) -> Check:
+    import great_expectations.expectations as gxe
+
+    return _row(
+        f"{column}.well_formed",
+        gxe.ExpectColumnValuesToMatchRegex,
+        column=column,
+        regex=URL_PATTERN,
+    )
+
+
 def _helper(name: str, column: str) -> Check:
-    return _row(name, "ExpectColumnValuesToBeInSet", column=column, value_set=[True])
+    import great_expectations.expectations as gxe
+
+    return _row(name, gxe.ExpectColumnValuesToBeInSet, column=column, value_set=[True])

@@ -121,7 +121,7 @@ def rebuild(root: DataRoot, stage: str, interval: Interval) -> dict:
     counts = {
         key: rows.num_rows,
         "quarantined": sum(parquet.read_file(root, "quarantine", p).num_rows for p in quarantine),
-        "files": [parquet.uri(root, p) for p in sorted(files + quarantine)],
+        "files": [root.uri(p) for p in sorted(files + quarantine)],
         "rebuilt": True,
     }
     if stage == "ingest":

@@ -1,6 +1,6 @@
 """Merging one run's mentions into ``events/``: one row per real-world event, with stable ids.
 
-Rules (DESIGN.md, the event record; issue 5):
+Rules:
 
 * A negated mention ("did not attack") is stored with a null ``event_id`` and forms no event.
 * Mentions form one event when they share the PLOVER type, their event dates are at most
@@ -52,7 +52,7 @@ from eventwire.fs import DataRoot
 from eventwire.interval import Interval
 from eventwire.store import parquet
 
-# The issue's rule: reports of one event may date it a day apart (time zones, "yesterday"
+# Reports of one event may date it a day apart (time zones, "yesterday"
 # written near midnight). Wider windows merged distinct air strikes in the same town.
 MATCH_DAYS = 1
 EVENT_ID_PREFIX = "ev"
@@ -347,7 +347,7 @@ class _EventFiles:
                 [table.filter(pc.invert(drop)), pa.Table.from_pylist(rows, schema=schema.EVENTS)]
             )
             parquet.put_table(self.root, path, "events", table.unify_dictionaries())
-            written.append(("s3://" if self.root.is_remote else "") + path)
+            written.append(self.root.uri(path))
         return written
 
     def _current_rows(self, event_ids: set[str]) -> dict[str, dict]:
@@ -400,7 +400,7 @@ def _record_deletions(
             parquet.put_table(
                 root, path, "deletions", pa.Table.from_pylist(kept, schema=schema.DELETIONS)
             )
-            files.append(("s3://" if root.is_remote else "") + path)
+            files.append(root.uri(path))
     ids = {row["event_id"] for row in own if row["event_id"] not in alive} | set(gone)
     rows = [{"event_id": eid, "deleted_at": deleted_at, "reason": reason} for eid in sorted(ids)]
     earlier = {row["event_id"]: row for row in own}

@@ -132,7 +132,7 @@ def write_interval(
             _reopen_compacted(root, dataset, folder, marker, name, interval, table)
         else:
             put_table(root, posixpath.join(folder, name), dataset, table)
-        written.append(uri(root, posixpath.join(folder, name)))
+        written.append(root.uri(posixpath.join(folder, name)))
     wanted = {posixpath.join(dt_folder, *values) for values in tables}
     for folder in _leaf_folders(root, dt_folder):
         if folder in wanted:
@@ -157,7 +157,7 @@ def read_dataset(
     A corrupt file is moved aside (``CORRUPT``) with a warning and its rows are left out, so
     one bad file never stops a run; re-running its interval writes it again.
     """
-    paths = list_files(root, dataset, dt=dt) if files is None else [_fs_path(f) for f in files]
+    paths = list_files(root, dataset, dt=dt) if files is None else [root.path_of(f) for f in files]
     tables = []
     for path in paths:
         try:
@@ -214,7 +214,7 @@ def load(root: DataRoot, path: str, columns: list[str] | None = None) -> pa.Tabl
     """A file's table as stored; a file that is not readable Parquet is moved aside and
     reported as ``CorruptFile`` (a read that fails for other reasons, such as the network,
     raises as it is: only the file's own bytes condemn it)."""
-    path = _fs_path(path)
+    path = root.path_of(path)
     data = root.fs.cat_file(path)
     try:
         return pq.read_table(io.BytesIO(data), columns=columns)
@@ -222,7 +222,7 @@ def load(root: DataRoot, path: str, columns: list[str] | None = None) -> pa.Tabl
         moved_to = root.path(CORRUPT, posixpath.relpath(path, root.base))
         root.fs.makedirs(posixpath.dirname(moved_to), exist_ok=True)
         root.fs.mv(path, moved_to)
-        corrupt = CorruptFile(uri(root, path), str(error), uri(root, moved_to))
+        corrupt = CorruptFile(root.uri(path), str(error), root.uri(moved_to))
         log.warning("%s", corrupt)
         raise corrupt from error
 
@@ -425,12 +425,3 @@ def _plain(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
 
 def _next_day(day: str) -> str:
     return (datetime.strptime(day, "%Y-%m-%d") + timedelta(days=1)).strftime("%Y%m%d")
-
-
-def _fs_path(path: str) -> str:
-    return path.removeprefix("s3://")
-
-
-def uri(root: DataRoot, path: str) -> str:
-    """The full URI of a path as the data root's filesystem names it."""
-    return ("s3://" if root.is_remote else "") + path

@@ -73,7 +73,7 @@ def _create_view(
     if not files:
         connection.execute(f"CREATE VIEW {name} AS {_empty_select(name)}")
         return
-    uris = [parquet.uri(root, path) for path in files]
+    uris = [root.uri(path) for path in files]
     hive = ", ".join(f"'{c}': '{_HIVE_TYPES[c]}'" for c in schema.PARTITIONS[name])
     connection.execute(
         f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(uris)}, "
@@ -87,7 +87,7 @@ def _is_corrupt(root: DataRoot, path: str) -> bool:
         with root.fs.open(path, "rb") as handle:
             pq.read_metadata(handle)
     except pa.ArrowInvalid as error:
-        log.warning("skipping corrupt Parquet file %s: %s", parquet.uri(root, path), error)
+        log.warning("skipping corrupt Parquet file %s: %s", root.uri(path), error)
         return True
     return False
 
