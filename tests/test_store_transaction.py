@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
+from factories import run, synthetic_mentions
 from test_store_s3 import CREDENTIALS, endpoint  # noqa: F401 (the S3 server fixture)
-from test_store_synthetic import run, synthetic_mentions
 
 from eventwire.config import S3Options
 from eventwire.fs import DataRoot
