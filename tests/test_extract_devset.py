@@ -13,15 +13,16 @@ from eventwire.config import Settings
 from eventwire.extract import acled_eval
 from eventwire.extract.engine import Extractor
 
-# The target for the held-out half's sub-type macro-F1, met.
-SUB_EVENT_MACRO_F1 = 0.70
-# Measured floors (the target for fatalities is 0.90; the check half gives about 0.75).
+# The held-out half's sub-type macro-F1: the target is 0.70; the floor sits under today's 0.775.
+SUB_EVENT_MACRO_F1 = 0.74
+# Measured floors a little under today's check half (the target for fatalities is 0.90; the
+# check half gives 0.79).
 FLOORS = {
-    "event_type_accuracy": 0.70,
-    "fatalities_exact": 0.70,
-    "country": 0.75,
-    "place_within_25km": 0.70,
-    "date_exact": 0.82,
+    "event_type_accuracy": 0.78,
+    "fatalities_exact": 0.76,
+    "country": 0.78,
+    "place_within_25km": 0.71,
+    "date_exact": 0.84,
 }
 
 
