@@ -197,6 +197,23 @@ def test_bad_dump_line_names_file_and_line(tmp_path: Path) -> None:
     assert (err.value.path, err.value.line) == (dump, 1)
 
 
+def test_gazetteer_load_command_stores_a_dump_and_names_a_bad_line(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from eventwire.cli import main
+
+    monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    dump = tmp_path / "IQ.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP_ROWS) + "\n", encoding="utf-8")
+    assert main(["gazetteer-load", str(dump)]) == 0
+    assert "2 places stored" in capsys.readouterr().out
+    assert list((tmp_path / "cache").rglob("IQ.pkl"))
+    bad = tmp_path / "XX.txt"
+    bad.write_text("1\tonly three\tcolumns\n", encoding="utf-8")
+    assert main(["gazetteer-load", str(bad)]) == 2
+    assert f"{bad}:1" in capsys.readouterr().err
+
+
 def _names(gazetteer: Gazetteer, text: str) -> list[str]:
     return [text[s:e] for s, e, _ in gazetteer.find_mentions(text)]
 

@@ -1,6 +1,6 @@
 """``eventwire extract``: JSON Lines documents in, JSON Lines event mentions out.
 
-The contract (issue 3): ``--input`` is JSON Lines (``{"id", "text", "published"?, "url"?,
+The contract: ``--input`` is JSON Lines (``{"id", "text", "published"?, "url"?,
 "title"?}``) or a ``.txt``/``.html`` file that is one document; ``-`` is stdin/stdout. A bad
 line (not JSON, not an object, no text, a published date that is not ISO-8601) is reported on
 stderr with its line number and skipped; so is a document the engine fails on, or a sentence
@@ -60,6 +60,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="worker processes, each with its own model (default: 1, no pool)",
     )
     parser.set_defaults(handler=run_extract)
+    places = subparsers.add_parser(
+        "gazetteer-load",
+        help="add a GeoNames country dump (e.g. IQ.txt) to the gazetteer's places",
+        description="Store a GeoNames country dump (download.geonames.org/export/dump/XX.txt) "
+        "under the cache folder; the next extraction's gazetteer includes its towns.",
+    )
+    places.add_argument("dump", type=Path, help="a GeoNames country dump (19 columns)")
+    places.set_defaults(handler=run_gazetteer_load)
+
+
+def run_gazetteer_load(args: argparse.Namespace) -> int:
+    """Load one GeoNames dump; a bad line is reported with its file and line number (exit 2)."""
+    from eventwire.extract.places import GazetteerError, load_geonames_dump
+
+    try:
+        stored = load_geonames_dump(args.dump, Settings.from_env())
+    except (GazetteerError, OSError) as error:
+        print(f"eventwire gazetteer-load: {error}", file=sys.stderr)
+        return 2
+    print(f"{stored} places stored from {args.dump}")
+    return 0
 
 
 def _positive(value: str) -> int:

@@ -5,8 +5,8 @@ October"). A date written out with its day ("On or around 9 May 2020") is tried 
 the date expressions tied to the event's trigger in the parse, then the rest of the sentence;
 the first one that resolves wins. Common news forms are resolved by rule (weekdays are the
 latest such day on or before publication, months and years take their first day at month or
-year precision, early/mid/late are dropped); anything else goes to dateparser, which DESIGN.md
-measured offline at ~0.4 ms a parse, with the publication date as its base. With no date
+year precision, early/mid/late are dropped); anything else goes to dateparser (offline, about
+0.4 ms a parse), with the publication date as its base. With no date
 expression the event takes the last date written out earlier in the document, else the
 publication day. Ages ("Tays, 32,") are never dates.
 

@@ -20,7 +20,7 @@ from eventwire import schema
 from eventwire.fs import DataRoot
 from eventwire.store import parquet
 
-# What "changed" means for an event that kept its id (the type, place and fatalities).
+# What "changed" means for an event that kept its id: its type, place or fatalities.
 COMPARED = (
     "plover_type", "acled_event_type", "acled_sub_event_type", "location_name", "country",
     "admin1", "geonames_id", "fatalities",
