@@ -59,7 +59,8 @@ run: airflow-init
 		|| { tail -n 60 .airflow/run.log; exit 1; }
 	@$(AIRFLOW_ENV) $(RUN) eventwire summary
 
-test: env
+# CI runs `make test`, so lint (ruff and mypy) is checked first: a type error fails the build.
+test: lint
 	$(RUN) pytest
 
 # The inner loop: everything but the tests marked slow (they start processes, run Airflow or a
