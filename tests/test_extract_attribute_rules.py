@@ -41,9 +41,15 @@ def test_indexed_matches_equal_the_matchers(parsed) -> None:
         assert indexed.match(doc) == AttributeRuler.match(ruler, doc), doc.text
 
 
-def test_the_configured_models_ruler_is_indexed(parsed) -> None:
-    ruler, _ = parsed
+def test_indexed_annotations_equal_the_rulers(parsed) -> None:
+    ruler, docs = parsed
+    expected = [AttributeRuler.__call__(ruler, doc.copy()) for doc in docs]
     assert index_attribute_ruler(ruler)
+    annotated = [ruler(doc.copy()) for doc in docs]
+    for one, other in zip(expected, annotated, strict=True):
+        assert [(t.pos_, t.tag_, t.dep_, str(t.morph), t.lemma_) for t in one] == [
+            (t.pos_, t.tag_, t.dep_, str(t.morph), t.lemma_) for t in other
+        ]
 
 
 def test_an_unread_pattern_keeps_the_matcher(parsed) -> None:

@@ -5,8 +5,9 @@ finds its matches with a ``Matcher``, which tries every one of its ~180 rules at
 on the benchmark corpus that was a sixth of extraction time, more than the dependency parser.
 Its rules are single words or fixed word pairs tested on a few token attributes, so this module
 indexes them by the value their first word requires (a tag, a lower-case form or a dependency
-label) and tests only the rules a token can start. The ruler's own ``set_annotations`` still
-writes the attributes, from a match list equal to the ``Matcher``'s, in the same order.
+label) and tests only the rules a token can start. The attributes are written by spaCy's own
+``set_token_attrs``, on the tokens the ruler's ``set_annotations`` picks, from a match list
+equal to the ``Matcher``'s, in the same order (later rules win).
 
 Only rule shapes whose meaning is plain are indexed (equality, ``IN``, ``NOT_IN``, ``REGEX``
 on the attributes below); a model whose ruler has anything else keeps spaCy's ``Matcher``.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.strings import get_string_id
+from spacy.tokens._retokenize import set_token_attrs
 
 if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler
@@ -81,6 +83,8 @@ class IndexedRules:
     def __init__(self, ruler: AttributeRuler) -> None:
         """Index every rule of ``ruler``; raises ``UnsupportedPattern`` for a shape not read."""
         self._strings = ruler.vocab.strings
+        self._attrs = ruler.attrs
+        self._indices = ruler.indices
         self._keys: list[int] = []
         self._by_value: list[dict[int, list[_Rule]]] = [{} for _ in COLUMNS]
         self._unindexed: list[_Rule] = []
@@ -88,8 +92,8 @@ class IndexedRules:
         for rule, pattern in enumerate(ruler.patterns):
             self._keys.append(self._strings[str(rule)])
             for alternative in pattern["patterns"]:
-                if not alternative:
-                    raise UnsupportedPattern("empty pattern")
+                if not -len(alternative) <= pattern["index"] < len(alternative):
+                    raise UnsupportedPattern(f"token {pattern['index']} of {alternative!r}")
                 self._index(rule, tuple(_spec(token) for token in alternative))
 
     def _index(self, rule: int, words: tuple[_Spec, ...]) -> None:
@@ -155,12 +159,23 @@ class IndexedRules:
                     found.add((rule, start, end))
         return [(rule, self._keys[rule], start, end) for rule, start, end in sorted(found)]
 
+    def annotate(self, doc: Doc, matches: list[_Match]) -> None:
+        """Each match's attributes on its rule's token, in order, as
+        ``AttributeRuler.set_annotations`` writes them but without a ``Span`` per match
+        (every rule's token index is inside each of its patterns, checked when indexed)."""
+        for rule, _, start, end in matches:
+            index = self._indices[rule]
+            set_token_attrs(doc[(start if index >= 0 else end) + index], self._attrs[rule])
+
 
 def index_attribute_ruler(ruler: AttributeRuler) -> bool:
-    """Make ``ruler`` find its matches through an index; False (and spaCy's ``Matcher`` kept)
-    when one of its patterns has a shape the index does not read."""
+    """Make ``ruler`` find its matches through an index and write them without a ``Span``
+    each; False (and spaCy's ``Matcher`` kept) when one of its patterns has a shape the index
+    does not read."""
     try:
-        ruler.match = IndexedRules(ruler).match  # type: ignore[method-assign]
+        indexed = IndexedRules(ruler)
     except UnsupportedPattern:
         return False
+    ruler.match = indexed.match  # type: ignore[method-assign]
+    ruler.set_annotations = indexed.annotate  # type: ignore[method-assign]
     return True
