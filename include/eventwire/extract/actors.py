@@ -40,6 +40,9 @@ SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
 UNKNOWN_COUNTRY = "---"
 # "pro-Russia rebels" are not Russian: a name right after pro-/anti- names a side, not a country.
 _PARTISAN = re.compile(r"\b(?:pro|anti)[-\s]$", re.IGNORECASE)
+# Phrases whose name scan is remembered: the scan is one alternation of every name, and news
+# names its actors in the same few words ("police", "the army", "militants") over and over.
+NAME_SCAN_CACHE = 4096
 AIRCRAFT_MARK = "~"
 # Heads that take their sector from a modifier when it has one ("opposition leader" -> OPP).
 GENERIC_HEADS = frozenset({"leader", "official", "spokesman", "spokeswoman", "spokesperson",
@@ -109,6 +112,7 @@ class ActorDictionary:
         self._names = names
         self._folded = {k.lower(): v for k, v in names.items() if k.upper() != k}
         self._pattern = _name_pattern(names)
+        self._names_in = functools.lru_cache(maxsize=NAME_SCAN_CACHE)(self._scan_names)
         self._sectors = sectors
         self._phoenix = phoenix
 
@@ -130,9 +134,9 @@ class ActorDictionary:
         sector, aircraft = self._sector(tokens, head)
         group = None
         countries: list[str | None] = []
-        for m in self._pattern.finditer(text):
-            found = self._names.get(m.group()) or self._folded.get(m.group().lower())
-            if found is None or _PARTISAN.search(text[: m.start()]):
+        for start, name in self._names_in(text):
+            found = self._names.get(name) or self._folded.get(name.lower())
+            if found is None or _PARTISAN.search(text[:start]):
                 continue
             if found.sector is not None and found.code != found.country:
                 group = group or found
@@ -156,6 +160,10 @@ class ActorDictionary:
         country = countries[0] if countries else None
         code = (country or UNKNOWN_COUNTRY) + (sector or "")
         return Actor(text, code, country, sector, aircraft)
+
+    def _scan_names(self, text: str) -> tuple[tuple[int, str], ...]:
+        """The names in a phrase, each with where it starts."""
+        return tuple((m.start(), m.group()) for m in self._pattern.finditer(text))
 
     def _sector(self, tokens: Sequence[Token], head: Token) -> tuple[str | None, bool]:
         """Sector of the head word, else of the nearest word before it that has one."""

@@ -498,12 +498,28 @@ def _role(token: Token) -> tuple[str, str] | None:
     return None
 
 
+def _counting_role(pred: Token) -> tuple[str, str] | None:
+    """The role of a casualty word whose victims are counted: not a running tally, nor a death
+    spoken or protested about, nor a toll a newer one replaces."""
+    role = _role(pred)
+    if role is None or is_cumulative(pred) or _is_topic(pred) or _is_superseded(pred):
+        return None
+    return role
+
+
+def may_count(sent: Span) -> bool:
+    """Whether a parsed sentence has a casualty word whose victims are counted. Neither that
+    word nor its role depends on named entities: a sentence without one states no casualties
+    whatever the entity recogniser finds, so the engine need not run it there."""
+    return any(_counting_role(pred) is not None for pred in sent)
+
+
 def _counts(sent: Span) -> dict[str, list[_Count]]:
     out: dict[str, list[_Count]] = {KILL: [], INJURE: []}
     used: set[int] = set()
     for pred in sent:
-        role = _role(pred)
-        if role is None or is_cumulative(pred) or _is_topic(pred) or _is_superseded(pred):
+        role = _counting_role(pred)
+        if role is None:
             continue
         pos, kind = role
         for victim in _victims(pred, pos):

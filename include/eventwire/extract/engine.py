@@ -440,7 +440,7 @@ class Extractor:
         """Parse a chunk's candidate sentences in one ``nlp.pipe``, code them, then run the
         entity recogniser only on the sentences that hold an event (dates and casualty
         counts need entities; nothing else does)."""
-        from eventwire.extract.casualties import count_casualties
+        from eventwire.extract.casualties import count_casualties, may_count
         from eventwire.extract.places import article_countries, sentence_places
 
         plans = [(doc, *self.candidate_sentences(doc)) for doc in documents]
@@ -461,7 +461,8 @@ class Extractor:
                 mentions = sentence_places(sdoc[:], self.gazetteer, countries)
                 places.note(sentence, [m.place for m in mentions])
                 coded = self._coded_events(sdoc)
-                if coded or self._may_state_toll(sentence):
+                # A toll sentence goes to the recogniser only if it can state a toll at all.
+                if coded or (self._may_state_toll(sentence) and may_count(sdoc[:])):
                     context = _SentenceContext(countries, places, mentions)
                     pending.append((i, sentence, sdoc, coded, context))
         docs = [_with_place_entities(item[2], item[4].mentions) for item in pending]

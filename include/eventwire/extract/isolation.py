@@ -49,6 +49,8 @@ Report = Callable[[NotCoded], None]
 def capped(document: Document) -> tuple[Document, list[NotCoded]]:
     """``document`` with every over-long sentence blanked, and a note for each one."""
     text = document.text or ""
+    if len(text) <= MAX_SENTENCE_CHARS:
+        return document, []  # no sentence can be longer than its text: the engine splits it
     long = [s for s in split_sentences(text) if len(s.text) > MAX_SENTENCE_CHARS]
     if not long:
         return document, []

@@ -89,6 +89,10 @@ _APOSTROPHES = "'’"
 # the foreign charity, Hope Now, out"), which no object word lets through any more.
 PARTICLE_GAP_WORDS = 8
 
+# (word, lemma) pairs whose keying ``Lexicon.match`` remembers; cleared when full, to bound a
+# long-lived worker.
+KEYED_MEMO_SIZE = 100_000
+
 _WORDS = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 
 VERB = "verb"
@@ -164,6 +168,10 @@ class Lexicon:
         self._words = frozenset(self._prefilter_words())
         self._particles = self._phrasal_particles()
         self._objects = self._object_verbs()
+        self._verb_lemmas = frozenset(lemma for pos, lemma in self._by_key if pos == VERB)
+        self._noun_lemmas = frozenset(lemma for pos, lemma in self._by_key if pos == NOUN)
+        # (word, lemma) -> whether any pattern is keyed by a lemma candidate of the word.
+        self._keyed: dict[tuple[str, str], bool] = {}
 
     @classmethod
     @functools.cache
@@ -230,6 +238,8 @@ class Lexicon:
 
     def match(self, token: Token) -> Trigger | None:
         """The most specific coding pattern this token heads, if any."""
+        if not self._may_be_keyed(token):
+            return None
         if token.tag_.startswith(_VERBAL_TAGS) or token.pos_ == "VERB":
             lemma = next(
                 (c for c in _lemma_candidates(token) if (VERB, c) in self._by_key),
@@ -243,6 +253,20 @@ class Lexicon:
                 if _noun_fits(trigger, token):
                     return trigger if trigger.cameo else None
         return None
+
+    def _may_be_keyed(self, token: Token) -> bool:
+        """Whether a verb or noun pattern is keyed by a lemma ``match`` would try for this
+        token: most words of a sentence are none, and the answer depends only on the word and
+        its lemma, so it is looked up once per pair (``match`` runs on every parsed token)."""
+        key = (token.lower_, token.lemma_)
+        keyed = self._keyed.get(key)
+        if keyed is None:
+            if len(self._keyed) > KEYED_MEMO_SIZE:
+                self._keyed.clear()
+            keyed = self._keyed[key] = not self._verb_lemmas.isdisjoint(
+                _lemma_candidates(token)
+            ) or not self._noun_lemmas.isdisjoint((token.lemma_.lower(), token.lower_))
+        return keyed
 
     def _nouns(self, token: Token) -> list[Trigger]:
         lemma = token.lemma_.lower()

@@ -1,5 +1,8 @@
 """The spaCy pipeline, loaded once per process, with a dictionary EntityRuler before ``ner``.
 
+The model's attribute ruler matches through an index (``attribute_rules``) and its lemmatizer
+remembers its answers (``lemmas``): the same attributes and lemmas, in a fraction of the time.
+
 (The engine also presets each parsed sentence's gazetteer places as GPE entities before the
 ruler and ``ner`` run: see ``engine._with_place_entities``.)
 
@@ -21,7 +24,7 @@ from eventwire.extract.actors import ActorDictionary
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.pipeline import EntityRuler
+    from spacy.pipeline import AttributeRuler, EntityRuler, Lemmatizer
     from spacy.tokenizer import Tokenizer
 
 # Cities of at least this population become GPE patterns: ~1,600 names, big enough for the
@@ -76,8 +79,15 @@ def _patterns(settings: Settings) -> list[dict]:
 def _load(model: str, settings: Settings) -> Language:
     import spacy
 
+    from eventwire.extract.attribute_rules import index_attribute_ruler
+    from eventwire.extract.lemmas import remember_lemmas
+
     nlp = spacy.load(model)
     _add_token_norms(nlp)
+    if "attribute_ruler" in nlp.pipe_names:
+        index_attribute_ruler(cast("AttributeRuler", nlp.get_pipe("attribute_ruler")))
+    if "lemmatizer" in nlp.pipe_names:
+        remember_lemmas(cast("Lemmatizer", nlp.get_pipe("lemmatizer")))
     ruler = cast(
         "EntityRuler",
         nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"}),

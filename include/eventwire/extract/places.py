@@ -26,7 +26,6 @@ import csv
 import functools
 import hashlib
 import importlib.resources
-import itertools
 import math
 import pickle
 import re
@@ -728,10 +727,15 @@ class Gazetteer:
     ) -> tuple[int, int, tuple[int, ...]] | None:
         """The longest name starting at (capitalised) word ``i``: its word count, end and
         candidates. A possessive ending is not part of the name ("Chhattisgarh's Dantewada
-        district")."""
-        for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+        district"). The words that join into one name are counted once (a longer run joins
+        only if its shorter runs do), then the runs are tried from the longest down."""
+        joined = 1
+        most = min(MAX_NAME_WORDS, len(words) - i)
+        while joined < most and _joins(text, words[i + joined - 1], words[i + joined]):
+            joined += 1
+        for n in range(joined, 0, -1):
             chunk = words[i : i + n]
-            if not _is_name_chunk(text, chunk):
+            if n > 1 and not _capitalised(chunk[-1].group()):
                 continue
             end = chunk[-1].end()
             if text[end - 2 : end] in _POSSESSIVE:
@@ -810,16 +814,14 @@ def _follows_name(text: str, words: list[re.Match], i: int) -> bool:
     return bool(before) and before[-1] not in '.!?"“”:;(\n'
 
 
-def _is_name_chunk(text: str, chunk: list[re.Match]) -> bool:
-    """Words of one name: capitalised or Arabic connectors, separated by spaces or hyphens only
-    (or dots between initials: "U.S.")."""
-    for prev, word in itertools.pairwise(chunk):
-        gap = text[prev.end() : word.start()]
-        if gap not in (" ", "-") and not (gap == "." and len(prev.group()) == 1):
-            return False
-        if not (_capitalised(word.group()) or word.group().lower() in _CONNECTORS):
-            return False
-    return _capitalised(chunk[-1].group()) or len(chunk) == 1
+def _joins(text: str, prev: re.Match, word: re.Match) -> bool:
+    """``word`` continues the name ``prev`` is in: capitalised or an Arabic connector, after a
+    space or hyphen only (or a dot between initials: "U.S."). A name of several words also
+    ends on a capitalised word."""
+    gap = text[prev.end() : word.start()]
+    if gap not in (" ", "-") and not (gap == "." and len(prev.group()) == 1):
+        return False
+    return _capitalised(word.group()) or word.group().lower() in _CONNECTORS
 
 
 def _owned_by_place(text: str, start: int, spans: list[NameSpan]) -> bool:
