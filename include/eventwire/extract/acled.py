@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventwire import schema
+from eventwire.errors import DataFileError
 from eventwire.extract.cameo import plover_table
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -92,13 +93,8 @@ _RESTRICTION = ("191", "192")
 _WORDS = re.compile(r"[a-z]+")
 
 
-class AcledTableError(ValueError):
+class AcledTableError(DataFileError):
     """A row of an ACLED coding table that cannot be read; carries the file and line number."""
-
-    def __init__(self, path: Path, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
-        self.path = path
-        self.line = line
 
 
 @dataclass(frozen=True)

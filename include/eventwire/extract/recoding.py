@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire import schema
+from eventwire.errors import DataFileError
 from eventwire.extract import acled, cameo
 
 if TYPE_CHECKING:
@@ -44,14 +45,8 @@ NO_MODE = "-"
 _ROOTS = frozenset(f"{root:02d}" for root in range(1, 21))
 
 
-class RecodingTableError(ValueError):
+class RecodingTableError(DataFileError):
     """A recoding table row that names something unknown; carries the file and line."""
-
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {reason}")
-        self.path = path
-        self.line = line
 
 
 def _situation_aircraft(actor: Actor | None, recipient: Actor | None) -> bool:
