@@ -64,9 +64,9 @@ test: lint
 	$(RUN) pytest
 
 # The inner loop: everything but the tests marked slow (they start processes, run Airflow or a
-# browser); `make test` and CI still run them.
+# browser); `make test` and CI still run them. Two workers, one a core (pytest-xdist).
 test-fast: env
-	$(RUN) pytest -m "not slow"
+	$(RUN) pytest -m "not slow" -n 2
 
 # The API server listens on 127.0.0.1 only; scripts/standalone/airflow keeps the log servers,
 # which would listen on every interface, from starting. Called directly, not through uv run,
