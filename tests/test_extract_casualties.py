@@ -159,3 +159,34 @@ def test_acronym_spelt_like_a_verb_keeps_its_victims() -> None:
     nlp = load_pipeline(Settings())
     assert count_casualties(next(nlp("15 IS militants were killed.").sents)).fatalities == 15
     assert count_casualties(next(nlp("Two AS fighters were killed.").sents)).fatalities == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # Nobody is a toll of 0, not the "one" it is written with.
+        ("No one was killed when the shell landed near the school.", 0),
+        ("None of the pilgrims was killed in the blast.", 0),
+        # A phrasal verb, a verb said to have killed, a verb whose subject died.
+        ("The opposition organiser was gunned down outside his office.", 1),
+        ("A border guard was fatally shot during the night.", 1),
+        ("Three miners succumbed to their wounds on Friday.", 3),
+        ("Troops neutralised nine insurgents near the river.", 9),
+        # "them" counts the people it stands for; "the" before one person counts one.
+        ("The mob dragged four suspects from the station and burned them alive.", 4),
+        ("The bomb killed eight people; the bomber also died.", 9),
+        ("Gunmen killed the driver and three passengers of a lorry.", 4),
+        # A list the parser reads as an appositive is still a list.
+        ("Attackers shot dead the imam, his nephew and a guard.", 3),
+        ("Three nurses were among those killed in the shelling.", 3),
+        # A toll is the whole count: it replaces the sentence's other figures.
+        ("Six more bodies were pulled from the rubble, bringing the death toll to 31.", 31),
+        # A period's tally and another event's dead are not this event's toll.
+        ("Nine people were killed on Monday, bringing the month's toll to 60.", 9),
+        ("Drones killed 14 people, bringing the toll since the offensive began to 3,000.", 14),
+        ("Five guards died in the raid; eight guards died in a similar raid in May.", 5),
+        ("A mine killed six herders, a month after a similar blast killed eleven.", 6),
+    ],
+)
+def test_nobody_phrasal_kills_pronouns_lists_and_whole_tolls(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -351,3 +351,44 @@ def test_perfect_tense_acts_over_a_period_still_happened(extractor) -> None:
 def test_extraction_is_deterministic(extractor) -> None:
     text = "Sudanese troops attacked a rebel base near Kadugli, killing 14 fighters."
     assert _extract(extractor, text) == _extract(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "sub_event"),
+    [
+        # The event a toll counts happened, wherever the toll stands in the sentence.
+        (
+            "The death toll from Sunday's car bombing in Kirkuk has risen to 19.",
+            19,
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Two more men died in hospital, bringing the toll of the grenade attack in Jammu to 6.",
+            6,
+            "Grenade",
+        ),
+        # A state of death after an event noun reports that event.
+        ("Three shopkeepers are dead after a shooting in Kano.", 3, None),
+        # Military jargon for killing, and the dead of an absolute clause.
+        ("Troops neutralised eleven jihadists near Menaka, the army said.", 11, "Armed clash"),
+        ("Fighting broke out again in Kismayo, with four fighters killed.", 4, "Armed clash"),
+    ],
+)
+def test_tolls_and_states_report_their_event(
+    extractor, text: str, killed: int, sub_event: str | None
+) -> None:
+    mentions = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in mentions] == [killed]
+    assert sub_event is None or mentions[0]["acled_sub_event_type"] == sub_event
+
+
+def test_the_victims_of_an_absolute_clause_are_not_its_actors(extractor) -> None:
+    text = "Violence erupted in Jos overnight, with six traders killed."
+    (mention,) = _extract(extractor, text)
+    assert (mention["actor_text"], mention["fatalities"]) == (None, 6)
+
+
+def test_a_burning_alive_is_an_attack_on_the_people_it_burned(extractor) -> None:
+    text = "A crowd caught three alleged thieves in Mwanza and burned them alive on Sunday."
+    killing = [m for m in _extract(extractor, text) if m["cameo_code"] == "1823"]
+    assert [m["fatalities"] for m in killing] == [3]

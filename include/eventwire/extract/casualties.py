@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire.extract.modality import is_cumulative
+from eventwire.extract.roles import is_absolute
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -66,8 +67,19 @@ _CHANGE_OPENER = "from"
 _EARLIER = frozenset({"early", "earlier", "previous", "initial", "preliminary", "prior", "old"})
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
 _ONE_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
-# "killing its driver", "shot his wife": one person, the one the owner had.
-_OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their"})
+# "No one was killed", "nobody was hurt": a toll of 0.
+_NOBODY = frozenset({"nobody", "none", "noone"})
+TOLL = "toll"
+_FATALLY = frozenset({"fatally", "mortally"})
+# Verbs whose subject is the one who died ("three soldiers died", "two succumbed").
+_DYING = frozenset({"die", "perish", "succumb"})
+# "the week's toll": a toll owned by a period counts many events.
+_PERIOD_NOUNS = frozenset({"week", "month", "year", "decade"})
+# "a similar attack", "a separate ambush": the event a sentence compares its own with.
+_OTHER_EVENT_WORDS = frozenset({"similar", "separate", "previous", "earlier"})
+_THEM = "them"
+# "killing its driver", "shot his wife", "the bomber also died": one person, the one the owner had.
+_OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
 # A DATE entity made only of these and numbers is a count the recogniser misread
 # ("between 10 and 15 people were killed").
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
@@ -91,6 +103,9 @@ class _Count:
     value: int
     number_ids: frozenset[int]
     phrase: tuple[int, int]
+    # A toll is the whole count ("bringing the death toll to 14"): it replaces the sentence's
+    # other counts instead of adding to them.
+    is_toll: bool = False
 
 
 @functools.cache
@@ -117,8 +132,9 @@ def casualty_word_forms() -> frozenset[str]:
     """Written forms of the casualty words ("died", "deaths", "fatalities"), for a cheap test
     on raw text of whether a sentence can state a toll at all."""
     forms = set()
-    for word in _casualty_words():
-        forms.update({word, word + "s", word + "d", word + "ed"})
+    for entry in _casualty_words():
+        word = entry.split()[0]  # a phrasal verb's verb: "gunned" of "gun down"
+        forms.update({word, word + "s", word + "d", word + "ed", word + word[-1] + "ed"})
         if word.endswith("y"):
             forms.add(word[:-1] + "ies")
         if word.endswith("fe"):
@@ -226,6 +242,11 @@ def _number_run(anchor: Token) -> list[Token]:
 
 def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     """The number of people ``victim`` stands for, with the number's tokens; None if unstated."""
+    if _is_nobody(victim):
+        return 0, [victim]
+    if victim.lower_ == _THEM:
+        antecedent = _antecedent(victim)
+        return _victim_count(antecedent) if antecedent is not None else None
     if victim.lower_ in _non_victims() or victim.lemma_ in _non_victims():
         return None
     anchor = None
@@ -246,7 +267,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
             for c in victim.children
             if c.dep_ in ("det", "poss") and c.lower_ in _OWNER_DETERMINERS
         ]
-        collective = any(c.dep_ == "prep" and c.lower_ == "of" for c in victim.children)
+        collective = _of_many(victim)
         if (
             article
             and not collective
@@ -265,6 +286,40 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _of_many(noun: Token) -> bool:
+    """ "a group of men", "the families of the victims": a noun of many people, unlike
+    "the driver of a bus"."""
+    return any(
+        g.dep_ == "pobj"
+        and (g.tag_ in ("NNS", "NNPS") or any(n.dep_ == "nummod" for n in g.children))
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+    )
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """ "seized 13 gang members and burned them to death": the people "them" stands for, the
+    object of a verb its own verb is coordinated with."""
+    verb = pronoun.head
+    while verb.dep_ == "conj":
+        verb = verb.head
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass") and child.i < pronoun.i:
+                return child
+    return None
+
+
+def _is_nobody(victim: Token) -> bool:
+    """ "No one was killed", "nobody was hurt", "none of the passengers died": a toll of 0,
+    not the "one" it is written with."""
+    if victim.lower_ in _NOBODY:
+        return True
+    return victim.lower_ == "one" and any(
+        c.dep_ == "det" and c.lower_ == "no" for c in victim.children
+    )
 
 
 def _counted_of(victim: Token) -> Token | None:
@@ -335,6 +390,11 @@ def _expand(victim: Token) -> list[Token]:
     for conj in victim.conjuncts:
         if conj.i > victim.i:
             out.append(conj)
+    for listed in victim.children:
+        # "the village head, his son and a neighbour": a list the parser took for an
+        # appositive, told from one ("Ali, a shepherd") by the items coordinated with it.
+        if listed.dep_ == "appos" and listed.conjuncts:
+            out += [listed, *listed.conjuncts]
     return out
 
 
@@ -351,12 +411,14 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
         counted = _of_whom(pred)
         return [counted] if counted is not None else [pred]
-    if pred.dep_ == "pobj" and pred.head.lower_ == "among" and pred.head.head.pos_ in _VERBS:
-        # "Twenty soldiers were among the dead": the clause's subject is counted (ACLED's
-        # lower bound when the whole toll is not given).
-        return [v for c in pred.head.head.children if c.dep_ == "nsubj" for v in _expand(c)]
+    # "those killed" stands where "the dead" does.
+    among = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+    if among.dep_ == "pobj" and among.head.lower_ == "among" and among.head.head.pos_ in _VERBS:
+        # "Twenty soldiers were among the dead", "two women were among those killed": the
+        # clause's subject is counted (ACLED's lower bound when the whole toll is not given).
+        return [v for c in among.head.head.children if c.dep_ == "nsubj" for v in _expand(c)]
     if pos == "noun":
-        if pred.lemma_ == "toll":
+        if pred.lemma_ == TOLL:
             return _toll_numbers(pred)
         counted = _of_whom(pred)
         if counted is not None:
@@ -364,7 +426,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         listed = _listed_number(pred)
         if listed is not None:
             return [listed]
-        if pred.dep_ == "compound" and pred.head.lemma_ == "toll":
+        if pred.dep_ == "compound" and pred.head.lemma_ == TOLL:
             return []
         return [pred]
     if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
@@ -376,7 +438,8 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):
         found = [c for c in deps if c.dep_ == dep]
-        if dep == "nsubj" and pred.lemma_ not in ("die", "perish") and pos == "verb":
+        dying = pred.lemma_ in _DYING or is_absolute(pred)
+        if dep == "nsubj" and not dying and pos == "verb":
             continue
         if found:
             return _expand(found[0])
@@ -469,6 +532,44 @@ def _is_superseded(noun: Token) -> bool:
     return earlier or (noun.dep_ == "pobj" and noun.head.lower_ == _CHANGE_OPENER)
 
 
+def _is_period_toll(noun: Token) -> bool:
+    """ "bringing the week's toll to 30", "the toll since the start of the war": a tally of a
+    period, not the toll of one event."""
+    toll = noun if noun.lemma_ == TOLL else noun.head
+    if toll.lemma_ != TOLL:
+        return False
+    # "bringing the toll since ... to": the toll's phrases may hang on its verb.
+    phrases = [*toll.children, *(toll.head.children if toll.dep_ == "dobj" else ())]
+    return any((c.dep_ == "poss" and c.lemma_ in _PERIOD_NOUNS) or _since(c) for c in phrases)
+
+
+def _since(phrase: Token) -> bool:
+    """ "since the start of the war", "since the offensive began"."""
+    if phrase.dep_ == "prep":
+        return phrase.lower_ == "since"
+    return phrase.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "since" for c in phrase.children
+    )
+
+
+def _of_another_event(pred: Token) -> bool:
+    """ "12 soldiers died in a similar ambush on Monday", "a week after a similar attack killed
+    20": deaths the sentence gives for an event it compares with its own."""
+    clause = pred if pred.pos_ in _VERBS else pred.head
+    nouns = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    nouns += [
+        g for c in clause.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
+    ]
+    return any(
+        c.dep_ == "amod" and c.lemma_ in _OTHER_EVENT_WORDS for n in nouns for c in n.children
+    )
+
+
+def _fatally(token: Token) -> bool:
+    """ "was fatally shot", "mortally wounded": an act said to have killed."""
+    return any(c.dep_ == "advmod" and c.lower_ in _FATALLY for c in token.children)
+
+
 def _to_death(token: Token) -> bool:
     """ "beat him to death", "were burned to death": any act done to death kills."""
     return any(
@@ -477,12 +578,19 @@ def _to_death(token: Token) -> bool:
     )
 
 
+def _phrasal_lemma(verb: Token) -> str:
+    """ "gunned down" -> "gun down", "burned them alive" -> "burn alive": a verb with its
+    particle or its object's state, which may mean another act."""
+    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "oprd")]
+    return f"{verb.lemma_} {particles[0]}" if particles else verb.lemma_
+
+
 def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
-    if token.pos_ == "VERB" and _to_death(token):
+    if token.pos_ == "VERB" and (_to_death(token) or _fatally(token)):
         return "verb", KILL
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
-        found = words.get(token.lemma_)
+        found = words.get(_phrasal_lemma(token)) or words.get(token.lemma_)
         return found if found and found[0] == "verb" else None
     if token.pos_ in ("ADJ", "VERB"):
         found = words.get(token.lower_)
@@ -503,6 +611,8 @@ def _counting_role(pred: Token) -> tuple[str, str] | None:
     spoken or protested about, nor a toll a newer one replaces."""
     role = _role(pred)
     if role is None or is_cumulative(pred) or _is_topic(pred) or _is_superseded(pred):
+        return None
+    if _is_period_toll(pred) or _of_another_event(pred):
         return None
     return role
 
@@ -532,9 +642,8 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
                 continue
             used |= ids
             tokens = [*run, victim, pred]
-            out[kind].append(
-                _Count(value, ids, (min(t.i for t in tokens), max(t.i for t in tokens) + 1))
-            )
+            phrase = (min(t.i for t in tokens), max(t.i for t in tokens) + 1)
+            out[kind].append(_Count(value, ids, phrase, is_toll=pred.lemma_ == TOLL))
     return out
 
 
@@ -545,7 +654,8 @@ def count_casualties(sent: Span) -> Casualties:
     totals: dict[str, int | None] = {}
     for kind in (KILL, INJURE):
         found = counts[kind]
-        totals[kind] = sum(c.value for c in found) if found else None
+        tolls = [c.value for c in found if c.is_toll]
+        totals[kind] = max(tolls) if tolls else sum(c.value for c in found) if found else None
         if found:
             start = min(c.phrase[0] for c in found)
             end = max(c.phrase[1] for c in found)

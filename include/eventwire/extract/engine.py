@@ -82,6 +82,9 @@ OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
 OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
+# "the death toll from the bombing", "the toll of the attack", "the toll in the clashes".
+TOLL_NOUN = "toll"
+TOLL_PREPOSITIONS = frozenset({"from", "of", "in"})
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
 ACCUSE_ROOT = 11
 # Roots from which CAMEO codes conflict (investigate, demand, accuse ... force).
@@ -295,6 +298,20 @@ def _names_a_date(token: Token) -> bool:
 def _looks_back(noun: Token) -> bool:
     """ "since the peace accord", "since the 2014 invasion": an earlier event, not a report."""
     return noun.dep_ == "pobj" and noun.head.lower_ == "since"
+
+
+def _toll_of(noun: Token) -> Token | None:
+    """ "the death toll from Monday's bombing has climbed to 84", "bringing the toll of the
+    attack to 21": a toll counts the dead of an event that happened, so the event noun it is
+    of stands in the toll's frame, wherever the toll stands."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in TOLL_PREPOSITIONS:
+        return None
+    if prep.head.lemma_ == TOLL_NOUN:
+        return prep.head
+    # "bringing the death toll from the bombing to 21": the phrase hangs on the toll's verb.
+    objects = [c for c in prep.head.children if c.dep_ == "dobj" and c.lemma_ == TOLL_NOUN]
+    return objects[0] if objects else None
 
 
 def _doers(event: _Coded) -> tuple[Token, ...]:
@@ -683,7 +700,9 @@ class Extractor:
             return None
         while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
             noun = noun.head
-        if noun.dep_ not in OPEN_FRAME_DEPS:
+        toll = _toll_of(noun)
+        noun = toll or noun
+        if noun.dep_ not in OPEN_FRAME_DEPS and toll is None:
             # An object ("opposed the deployment", "blamed X for the bombing", "after five
             # days of fighting") is talked about, not reported; light verbs carry objects.
             return None
@@ -837,6 +856,8 @@ class Extractor:
         if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
             governor = head.head
             g = _forms(governor)
+            # "four people are dead after a shooting": the state the copula states.
+            g |= {c.lower_ for c in governor.children if c.dep_ == "acomp"}
             if head.lower_ in ("in", "during", "by", "after") and g & casualty:
                 return governor
             if g & light and head.lower_ in ("in", "on"):

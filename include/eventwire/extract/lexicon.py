@@ -320,6 +320,10 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
+# Where a phrasal pattern's second word stands: "gun down", "hack to", "burn (them) alive".
+PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "oprd", "acomp"})
+
+
 def _lemma_is(token: Token, word: str) -> bool:
     return token.lemma_.lower() == word or token.lower_ == word
 
@@ -330,7 +334,7 @@ def _verb_fits(trigger: Trigger, token: Token) -> bool:
     if trigger.particle:
         first = trigger.particle.split()[0]
         prep = next(
-            (c for c in children if c.lower_ == first and c.dep_ in ("prt", "prep", "advmod")),
+            (c for c in children if c.lower_ == first and c.dep_ in PARTICLE_DEPS),
             None,
         )
         if prep is None:

@@ -101,7 +101,9 @@ def is_passive(verb: Token) -> bool:
 _REPORTED_SELF = frozenset({"he", "she", "it", "they", "we"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
 # Verbs whose subject is who died or was hurt, never who acted.
-_VICTIM_VERBS = frozenset({"die", "perish", "suffer"})
+_VICTIM_VERBS = frozenset({"die", "perish", "succumb", "suffer"})
+# "Four people are dead after a shooting": the subject of these states is a victim too.
+_VICTIM_STATES = frozenset({"dead", "injured", "wounded", "missing"})
 
 
 def _child(token: Token, deps: tuple[str, ...]) -> Token | None:
@@ -157,11 +159,22 @@ def _speaker(clause: Token) -> Token | None:
     return speaker if plural == (own.lower_ in _PLURAL_PRONOUNS) else own
 
 
+def is_absolute(verb: Token) -> bool:
+    """ "with two villagers killed": a bare participle after "with", whose subject is who the
+    act was done to."""
+    if verb.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    after_with = verb.dep_ == "pcomp" and verb.head.lower_ == "with"
+    return after_with or any(c.dep_ == "mark" and c.lower_ == "with" for c in verb.children)
+
+
 def verb_roles(verb: Token) -> Roles:
     """Actor(s) and recipient(s) of a verb trigger."""
     if is_passive(verb):
         actor = _agent(verb) or (_subject(verb.head) if verb.dep_ in ("xcomp", "conj") else None)
         recipient = _child(verb, _PASSIVE_SUBJECTS)
+    elif is_absolute(verb):
+        actor, recipient = _agent(verb), _child(verb, ("nsubj",))
     else:
         actor = _subject(verb)
         recipient = _child(verb, ("dobj", "dative")) or _prep_object(verb, RECIPIENT_PREPS)
@@ -195,7 +208,9 @@ def noun_roles(noun: Token, predicate: Token | None) -> Roles:
     if predicate is not None:
         carried = verb_roles(predicate)
         # "12 people died in the fighting": who died is a victim, not who fought.
-        victims_only = predicate.lemma_.lower() in _VICTIM_VERBS
+        victims_only = predicate.lemma_.lower() in _VICTIM_VERBS or any(
+            c.dep_ == "acomp" and c.lower_ in _VICTIM_STATES for c in predicate.children
+        )
         if actor is None and carried.actors and carried.actors[0].i != noun.i and not victims_only:
             return Roles(carried.actors, _expand(recipient) or carried.recipients)
         if recipient is None:
