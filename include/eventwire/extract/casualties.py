@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eventwire.extract.actors import person_words
 from eventwire.extract.modality import is_cumulative
 from eventwire.extract.roles import is_absolute
 
@@ -78,6 +79,7 @@ _PERIOD_NOUNS = frozenset({"week", "month", "year", "decade"})
 # "a similar attack", "a separate ambush": the event a sentence compares its own with.
 _OTHER_EVENT_WORDS = frozenset({"similar", "separate", "previous", "earlier"})
 _THEM = "them"
+_WHOLE_NOUNS = frozenset({"total"})
 # "killing its driver", "shot his wife", "the bomber also died": one person, the one the owner had.
 _OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
 # A DATE entity made only of these and numbers is a count the recogniser misread
@@ -244,6 +246,10 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     """The number of people ``victim`` stands for, with the number's tokens; None if unstated."""
     if _is_nobody(victim):
         return 0, [victim]
+    if victim.lower_ in _WHOLE_NOUNS:
+        # "a total of 18 people": the people the total counts.
+        counted = next((g for p in victim.children if p.lower_ == "of" for g in p.children), None)
+        return _victim_count(counted) if counted is not None else None
     if victim.lower_ == _THEM:
         antecedent = _antecedent(victim)
         return _victim_count(antecedent) if antecedent is not None else None
@@ -388,7 +394,9 @@ def _expand(victim: Token) -> list[Token]:
         victim = victim.head.head
     out = [victim]
     for conj in victim.conjuncts:
-        if conj.i > victim.i:
+        # "seven dead and 22 injured": a conjunct with a casualty word of its own is its own
+        # count.
+        if conj.i > victim.i and not _has_own_casualty_word(conj):
             out.append(conj)
     for listed in victim.children:
         # "the village head, his son and a neighbour": a list the parser took for an
@@ -396,6 +404,10 @@ def _expand(victim: Token) -> list[Token]:
         if listed.dep_ == "appos" and listed.conjuncts:
             out += [listed, *listed.conjuncts]
     return out
+
+
+def _has_own_casualty_word(noun: Token) -> bool:
+    return any(c.dep_ in ("amod", "acl") and _role(c) is not None for c in noun.children)
 
 
 def _lives_lost(life: Token) -> bool:
@@ -565,6 +577,18 @@ def _of_another_event(pred: Token) -> bool:
     )
 
 
+def _people_lost(verb: Token) -> bool:
+    """ "lost two soldiers", "lost five of their fighters": the people a side lost died."""
+    if verb.lemma_ != _LOSE:
+        return False
+    people = person_words()
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        named = [g for p in obj.children if p.lower_ == "of" for g in p.children] or [obj]
+        if any(n.lemma_.lower() in people or n.lower_ in people for n in named):
+            return True
+    return False
+
+
 def _fatally(token: Token) -> bool:
     """ "was fatally shot", "mortally wounded": an act said to have killed."""
     return any(c.dep_ == "advmod" and c.lower_ in _FATALLY for c in token.children)
@@ -588,6 +612,8 @@ def _phrasal_lemma(verb: Token) -> str:
 def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
     if token.pos_ == "VERB" and (_to_death(token) or _fatally(token)):
+        return "verb", KILL
+    if token.pos_ == "VERB" and _people_lost(token):
         return "verb", KILL
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
         found = words.get(_phrasal_lemma(token)) or words.get(token.lemma_)
