@@ -11,28 +11,21 @@ worker is done by then), what a long-lived worker sustains.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 
 from benchmarks.corpus import CorpusArticle, build_corpus
 from benchmarks.measure import Measurement, Progress
 from eventwire.config import Settings
 from eventwire.extract.engine import PIPE_BATCH_SIZE, Document
 from eventwire.extract.sentences import split_sentences
+from eventwire.tasks import article_document
 
 CHUNK_SIZE = 64  # documents per extract_parallel chunk (its default)
 
 
 def documents_of(articles: list[CorpusArticle]) -> list[Document]:
-    return [
-        Document(
-            id=article.article_id,
-            text=article.text,
-            published=article.published_at,
-            url=article.url,
-            title=article.title,
-            source_name=article.source_name,
-        )
-        for article in articles
-    ]
+    """The corpus as the pipeline's extract task would hand it to the engine."""
+    return [article_document(asdict(article)) for article in articles]
 
 
 def event_extraction(

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from airflow.sdk import Asset, Context
+from airflow.sdk import Asset, Context, Param
 from airflow.sdk.exceptions import AirflowFailException
 from eventwire_alerts import alert_on_failure
 
@@ -44,6 +45,20 @@ DEFAULT_ARGS = {
     "execution_timeout": LIMITS.task_timeout(),
     "on_failure_callback": alert_on_failure,
 }
+# What every eventwire DAG is: one run at a time, no catch-up of past intervals, the same start
+# and task defaults. Each DAG adds its id, schedule, pausing, tags and params.
+DAG_ARGS: dict[str, Any] = {
+    "start_date": START_DATE,
+    "catchup": False,
+    "max_active_runs": 1,
+    "default_args": DEFAULT_ARGS,
+}
+
+
+def interval_param(description: str) -> Param:
+    """The optional ``interval`` param (``START/END``, ISO-8601) that points a run at one
+    interval instead of its own."""
+    return Param(None, type=["null", "string"], description=description)
 
 
 def closed_day(context: Context) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task
 
 from eventwire_common import (
     ARTICLES_ASSET,
-    DEFAULT_ARGS,
+    DAG_ARGS,
     EVENTS_ASSET,
     PUBLISH_POOL,
-    START_DATE,
     all_results,
+    interval_param,
     no_retry_for_permanent_failures,
 )
 from eventwire_settings import pipeline_settings
@@ -19,19 +19,14 @@ from eventwire_settings import pipeline_settings
 @dag(
     dag_id="eventwire_events",
     schedule=[ARTICLES_ASSET],
-    start_date=START_DATE,
-    catchup=False,
     is_paused_upon_creation=False,  # follows ingest by itself: unpausing ingest is enough
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     tags=["eventwire", "events", "quality"],
     params={
-        "interval": Param(
-            None,
-            type=["null", "string"],
-            description="Re-code one articles interval (START/END, ISO-8601); empty = backlog",
+        "interval": interval_param(
+            "Re-code one articles interval (START/END, ISO-8601); empty = backlog"
         )
     },
+    **DAG_ARGS,
 )
 def eventwire_events():
     """

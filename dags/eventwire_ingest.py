@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
 from eventwire_common import (
     ARTICLES_ASSET,
-    DEFAULT_ARGS,
+    DAG_ARGS,
     FETCH_POOL,
     HARVEST_TIMEOUT,
     INGEST_EVERY,
-    START_DATE,
     all_results,
+    interval_param,
     no_retry_for_permanent_failures,
     run_interval,
 )
@@ -21,19 +21,14 @@ from eventwire_settings import pipeline_settings
 @dag(
     dag_id="eventwire_ingest",
     schedule=CronDataIntervalTimetable(INGEST_EVERY, timezone="UTC"),
-    start_date=START_DATE,
-    catchup=False,
     is_paused_upon_creation=True,  # the one action that starts the pipeline: unpause ingest
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     tags=["eventwire", "ingest"],
     params={
-        "interval": Param(
-            None,
-            type=["null", "string"],
-            description="Ingest this interval (START/END, ISO-8601) instead of the run's own",
+        "interval": interval_param(
+            "Ingest this interval (START/END, ISO-8601) instead of the run's own"
         )
     },
+    **DAG_ARGS,
 )
 def eventwire_ingest():
     """

@@ -5,9 +5,8 @@ from __future__ import annotations
 from airflow.sdk import dag, get_current_context, task
 
 from eventwire_common import (
-    DEFAULT_ARGS,
+    DAG_ARGS,
     PUBLISH_POOL,
-    START_DATE,
     closed_day,
 )
 from eventwire_settings import pipeline_settings
@@ -16,12 +15,9 @@ from eventwire_settings import pipeline_settings
 @dag(
     dag_id="eventwire_maintenance",
     schedule="@daily",
-    start_date=START_DATE,
-    catchup=False,
     is_paused_upon_creation=False,  # unattended and idempotent: nothing to switch on
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     tags=["eventwire", "maintenance"],
+    **DAG_ARGS,
 )
 def eventwire_maintenance():
     """

@@ -5,10 +5,9 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, get_current_context, task
 
 from eventwire_common import (
-    DEFAULT_ARGS,
+    DAG_ARGS,
     PUBLISH_POOL,
     RECODE_DAY_TIMEOUT,
-    START_DATE,
     all_results,
     no_retry_for_permanent_failures,
 )
@@ -18,11 +17,7 @@ from eventwire_settings import pipeline_settings
 @dag(
     dag_id="eventwire_recode",
     schedule=None,
-    start_date=START_DATE,
-    catchup=False,
     is_paused_upon_creation=False,  # runs only when triggered
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     tags=["eventwire", "events", "recode"],
     params={
         "since": Param(type="string", format="date", description="First day (YYYY-MM-DD)"),
@@ -33,6 +28,7 @@ from eventwire_settings import pipeline_settings
             description="Skip days whose mentions all carry the current extractor version",
         ),
     },
+    **DAG_ARGS,
 )
 def eventwire_recode():
     """

@@ -199,6 +199,17 @@ class AirflowProcesses:
             timeout=timeout,
         )
 
+    def admin_api(
+        self, base_url: str, *, timeout: float, password: str | None = None
+    ) -> httpx.Client:
+        """A ``/api/v2`` client logged in as ``admin`` once the API server at ``base_url`` (one
+        of these components) is healthy. The password is, unless given, the simple auth
+        manager's generated one in these components' ``AIRFLOW_HOME``."""
+        wait_for_health(base_url, timeout=timeout, alive=self)
+        if password is None:
+            password = simple_auth_password(Path(self.env["AIRFLOW_HOME"]))
+        return api_client(base_url, get_token(base_url, "admin", password))
+
     def check_alive(self) -> None:
         for component in self.components:
             component.check_alive()

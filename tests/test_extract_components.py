@@ -69,20 +69,19 @@ def test_prefilter_rejects_sentences_without_trigger_words() -> None:
     assert not lexicon.may_contain_trigger("The weather was pleasant in the valley today.")
 
 
+def _trigger(nlp, sentence: str, word: str):
+    """The lexicon's trigger for ``word`` as it stands in ``sentence``, or None."""
+    return Lexicon.load().match(_token(nlp(sentence), word))
+
+
 def test_most_specific_pattern_wins(nlp) -> None:
-    lexicon = Lexicon.load()
-    doc = nlp("The two ministers held talks in Oslo.")
-    assert lexicon.match(_token(doc, "held")).pattern == "hold +talk"
-    doc = nlp("The farmers held a picnic.")
-    assert lexicon.match(_token(doc, "held")) is None
+    assert _trigger(nlp, "The two ministers held talks in Oslo.", "held").pattern == "hold +talk"
+    assert _trigger(nlp, "The farmers held a picnic.", "held") is None
 
 
 def test_noun_pattern_needs_its_modifier(nlp) -> None:
-    lexicon = Lexicon.load()
-    doc = nlp("Jets carried out an air strike on the depot.")
-    assert lexicon.match(_token(doc, "strike")).cameo == "195"
-    doc = nlp("The dockers began a strike on Monday.")
-    assert lexicon.match(_token(doc, "strike")) is None
+    assert _trigger(nlp, "Jets carried out an air strike on the depot.", "strike").cameo == "195"
+    assert _trigger(nlp, "The dockers began a strike on Monday.", "strike") is None
 
 
 def test_context_words_of_an_unknown_class_name_file_and_line(tmp_path) -> None:

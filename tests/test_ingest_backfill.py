@@ -19,16 +19,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from airflow_harness import (
-    AirflowProcesses,
-    airflow_environment,
-    api_client,
-    free_port,
-    get_token,
-    simple_auth_password,
-    wait_for_health,
-    wait_until,
-)
+from airflow_harness import AirflowProcesses, airflow_environment, free_port, wait_until
 
 from eventwire.interval import Interval
 
@@ -74,9 +65,7 @@ def backfill(tmp_path_factory) -> dict:
         airflow.start("scheduler", "scheduler", "--skip-serve-logs")
         airflow.start("dag-processor", "dag-processor")
         base_url = f"http://127.0.0.1:{port}"
-        wait_for_health(base_url, timeout=START_TIMEOUT_S, alive=airflow)
-        token = get_token(base_url, "admin", simple_auth_password(home))
-        with api_client(base_url, token) as api:
+        with airflow.admin_api(base_url, timeout=START_TIMEOUT_S) as api:
             wait_until(
                 f"{DAG_ID} parsed",
                 lambda: api.get(f"/dags/{DAG_ID}").status_code == 200,

@@ -14,16 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from airflow_harness import (
-    AirflowProcesses,
-    Component,
-    api_client,
-    free_port,
-    get_token,
-    simple_auth_password,
-    wait_for_health,
-    wait_until,
-)
+from airflow_harness import AirflowProcesses, Component, free_port, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -66,10 +57,10 @@ def test_make_airflow_starts_and_stops_from_a_fresh_clone(tmp_path):
         )
     airflow = Component("make-airflow", process, log_path)
     base_url = f"http://127.0.0.1:{port}"
-    with AirflowProcesses(env={}, log_dir=tmp_path, components=[airflow]) as running:
-        wait_for_health(base_url, timeout=START_DEADLINE_S, alive=running)
-        token = get_token(base_url, "admin", simple_auth_password(clone / ".airflow"))
-        with api_client(base_url, token) as client:
+    # The clone's own Airflow home: `make airflow` keeps it in the checkout.
+    home = {"AIRFLOW_HOME": str(clone / ".airflow")}
+    with AirflowProcesses(env=home, log_dir=tmp_path, components=[airflow]) as running:
+        with running.admin_api(base_url, timeout=START_DEADLINE_S) as client:
 
             def parsed() -> dict[str, bool] | None:
                 dags = client.get("/dags", params={"tags": "eventwire"}).json()["dags"]

@@ -58,31 +58,29 @@ def _jsonable(value: Any) -> Any:
 
 def volumes(connection: duckdb.DuckDBPyConnection, runs: int = RECENT_RUNS) -> dict:
     """Articles ingested per run by feed and mentions coded per run by PLOVER type."""
-    articles = _rows(
+    return {
+        "articles_by_feed": _per_run(connection, "articles", "source_name", runs),
+        "mentions_by_type": _per_run(connection, "mentions", "plover_type", runs),
+    }
+
+
+def _per_run(
+    connection: duckdb.DuckDBPyConnection, dataset: str, key: str, runs: int
+) -> list[dict]:
+    """Rows of ``dataset`` per run (the latest ``runs``) and per ``key`` value. Both names come
+    from ``volumes``, never from a request, so they can stand in the SQL text."""
+    return _rows(
         connection,
-        """
+        f"""
         WITH recent AS (
-            SELECT DISTINCT ingested_at FROM articles ORDER BY ingested_at DESC LIMIT ?
+            SELECT DISTINCT ingested_at FROM {dataset} ORDER BY ingested_at DESC LIMIT ?
         )
-        SELECT ingested_at AS run, CAST(source_name AS VARCHAR) AS key, count(*) AS n
-        FROM articles WHERE ingested_at IN (SELECT ingested_at FROM recent)
+        SELECT ingested_at AS run, CAST({key} AS VARCHAR) AS key, count(*) AS n
+        FROM {dataset} WHERE ingested_at IN (SELECT ingested_at FROM recent)
         GROUP BY ALL ORDER BY run, key
         """,
         [runs],
     )
-    mentions = _rows(
-        connection,
-        """
-        WITH recent AS (
-            SELECT DISTINCT ingested_at FROM mentions ORDER BY ingested_at DESC LIMIT ?
-        )
-        SELECT ingested_at AS run, CAST(plover_type AS VARCHAR) AS key, count(*) AS n
-        FROM mentions WHERE ingested_at IN (SELECT ingested_at FROM recent)
-        GROUP BY ALL ORDER BY run, key
-        """,
-        [runs],
-    )
-    return {"articles_by_feed": articles, "mentions_by_type": mentions}
 
 
 def quality_trend(connection: duckdb.DuckDBPyConnection, runs: int = QUALITY_RUNS) -> dict:

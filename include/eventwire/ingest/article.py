@@ -21,6 +21,7 @@ from importlib import resources
 
 from eventwire.config import PAGE_MAX_ELEMENTS
 from eventwire.ingest.text import decode_bytes, html_to_text
+from eventwire.ingest.urls import UrlError
 
 # A pattern line counts as boilerplate only up to this many words: the seed's junk lines have at
 # most 13, its shortest body paragraph 24 (calibrated on shared/seed and the sample pages).
@@ -41,11 +42,8 @@ SENTENCE_END = re.compile(r"[.!?\"”’')\]]$")
 START_TAG = re.compile(r"<[A-Za-z]")
 
 
-class NoArticleText(Exception):
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{reason}: {url}")
-        self.url = url
-        self.reason = reason
+class NoArticleText(UrlError):
+    """A fetched page with no usable article body (a stub, a cookie wall, no text)."""
 
 
 class PageTooComplex(NoArticleText):

@@ -25,30 +25,29 @@ EXIT_UNUSABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parse_feed = subparsers.add_parser(
-        "parse-feed",
-        help="print a feed's normalised entries as JSON Lines",
-        description="Fetch or read a feed (RSS, Atom, JSON Feed) and print its entries.",
-    )
-    parse_feed.add_argument("source", metavar="PATH_OR_URL")
-    _add_common(parse_feed)
-    parse_feed.set_defaults(handler=_guarded(run_parse_feed))
-    article = subparsers.add_parser(
-        "article",
-        help="print one page's article text and metadata as JSON",
-        description="Fetch or read an article page and print its body, title, date, language.",
-    )
-    article.add_argument("source", metavar="PATH_OR_URL")
-    _add_common(article)
-    article.set_defaults(handler=_guarded(run_article))
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow http(s) hosts on loopback/private addresses (off: SSRF guard)",
-    )
+    # Both commands read one feed or page the same way; only what they print differs.
+    for name, handler, summary, description in (
+        (
+            "parse-feed",
+            run_parse_feed,
+            "print a feed's normalised entries as JSON Lines",
+            "Fetch or read a feed (RSS, Atom, JSON Feed) and print its entries.",
+        ),
+        (
+            "article",
+            run_article,
+            "print one page's article text and metadata as JSON",
+            "Fetch or read an article page and print its body, title, date, language.",
+        ),
+    ):
+        command = subparsers.add_parser(name, help=summary, description=description)
+        command.add_argument("source", metavar="PATH_OR_URL")
+        command.add_argument(
+            "--allow-private",
+            action="store_true",
+            help="allow http(s) hosts on loopback/private addresses (off: SSRF guard)",
+        )
+        command.set_defaults(handler=_guarded(handler))
 
 
 def _guarded(

@@ -17,6 +17,7 @@ import json
 import re
 import xml.etree.ElementTree as StdElementTree
 from calendar import timegm
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
@@ -75,6 +76,10 @@ class ParsedFeed:
     bad_entries: list[BadEntry] = field(default_factory=list)
 
 
+# Reads one entry of a feed format (raw entry, base URL, remote): the entry, or the reason not.
+EntryMaker = Callable[[dict, str, bool], tuple[FeedEntry | None, str]]
+
+
 def screen_xml(content: bytes) -> bool:
     """Refuse entity declarations; return True when the XML is well-formed."""
     if ENTITY_DECLARATION.search(content.replace(b"\x00", b"")):
@@ -119,14 +124,7 @@ def parse_feed(content: bytes, base_url: str = "", charset: str | None = None) -
     feed_title = _clean(parsed.feed.get("title"))
     result = ParsedFeed(feed_title, [], bozo, bozo_reason)
     for raw in parsed.entries:
-        try:
-            entry, problem = _feedparser_entry(raw, base_url, remote)
-        except ENTRY_ERRORS as error:
-            entry, problem = None, f"entry is unusable ({type(error).__name__}: {error})"
-        if entry is not None:
-            result.entries.append(entry)
-        else:
-            result.bad_entries.append(BadEntry(problem, _entry_payload(raw)))
+        _add_entry(result, _feedparser_entry, raw, base_url, remote)
     return result
 
 
@@ -196,6 +194,21 @@ def _struct_to_utc(value: struct_time | None) -> datetime | None:
         return None
 
 
+def _add_entry(
+    result: ParsedFeed, make: EntryMaker, raw: dict, base_url: str, remote: bool
+) -> None:
+    """Keep the entry ``make`` reads from ``raw``, or keep ``raw`` as a bad entry with the
+    reason: an entry that cannot be read costs that entry, never the feed."""
+    try:
+        entry, problem = make(raw, base_url, remote)
+    except ENTRY_ERRORS as error:
+        entry, problem = None, f"entry is unusable ({type(error).__name__}: {error})"
+    if entry is not None:
+        result.entries.append(entry)
+    else:
+        result.bad_entries.append(BadEntry(problem, _entry_payload(raw)))
+
+
 def _entry_payload(raw: dict) -> str:
     return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)
 
@@ -217,15 +230,7 @@ def _parse_json_feed(content: bytes, base_url: str, remote: bool) -> ParsedFeed:
         if not isinstance(item, dict):
             result.bad_entries.append(BadEntry("JSON Feed item is not an object", str(item)))
             continue
-        try:
-            entry, problem = _json_feed_entry(item, base, remote)
-        except ENTRY_ERRORS as error:
-            entry, problem = None, f"entry is unusable ({type(error).__name__}: {error})"
-        if entry is not None:
-            result.entries.append(entry)
-        else:
-            payload = json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
-            result.bad_entries.append(BadEntry(problem, payload))
+        _add_entry(result, _json_feed_entry, item, base, remote)
     return result
 
 

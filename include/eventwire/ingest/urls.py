@@ -49,13 +49,17 @@ Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class UrlRefused(ValueError):
-    """A URL the policy will not fetch; carries the URL and the reason."""
+class UrlError(Exception):
+    """One URL that cannot be used, and why: carries both, and says ``reason: url``."""
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{reason}: {url}")
         self.url = url
         self.reason = reason
+
+
+class UrlRefused(UrlError, ValueError):
+    """A URL the policy will not fetch."""
 
 
 class DnsFailure(UrlRefused):

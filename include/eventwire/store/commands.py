@@ -16,6 +16,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
 
@@ -98,13 +99,9 @@ def run_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from eventwire.store.export import ExportFilter, export
 
+    # The command's options are the filter's fields, by the same names.
     where = ExportFilter(
-        dataset=args.dataset,
-        since=args.since,
-        until=args.until,
-        country=args.country,
-        plover_type=args.plover_type,
-        reported_only=args.reported_only,
+        **{field.name: getattr(args, field.name) for field in fields(ExportFilter)}
     )
     result = export(data_root(args), where, args.format, args.out)
     line = f"wrote {result.rows} rows to {result.path}"

@@ -32,6 +32,22 @@ function showError(container, error) {
   container.replaceChildren(el("p", { class: "error" }, String(error.message || error)));
 }
 
+// Draws a panel from its data once ``request`` resolves; a failed request (or drawing) shows
+// the error in ``box`` instead of leaving the panel blank.
+async function panel(box, request, draw) {
+  try {
+    draw(await request);
+  } catch (error) {
+    showError(box, error);
+  }
+}
+
+// A table body's rows, or one row that says there are none yet.
+function fillRows(body, emptyText, rows) {
+  const none = el("tr", {}, el("td", { class: "empty" }, emptyText));
+  body.replaceChildren(...(rows.length ? rows : [none]));
+}
+
 const fmtTime = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "");
 const fmtNumber = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("en"));
 function fmtDuration(seconds) {
@@ -127,22 +143,19 @@ function volumePanel(rows, chartId, legendId, totalId, noun, fixedColours = {}) 
   totalNode.dataset.total = total;
 }
 
-async function loadVolumes() {
-  try {
-    const [data, filters] = await Promise.all([getJson("api/volumes"), filtersReady]);
+function loadVolumes() {
+  const chart = document.getElementById("articles-chart");
+  return panel(chart, Promise.all([getJson("api/volumes"), filtersReady]), ([data, filters]) => {
     volumePanel(data.articles_by_feed, "articles-chart", "articles-legend", "articles-total",
       "articles");
     volumePanel(data.mentions_by_type, "mentions-chart", "mentions-legend", "mentions-total",
       "mentions", filters.type_colours);
-  } catch (error) {
-    showError(document.getElementById("articles-chart"), error);
-  }
+  });
 }
 
-async function loadRuns() {
+function loadRuns() {
   const body = document.getElementById("runs-body");
-  try {
-    const { runs } = await getJson("api/runs");
+  return panel(body, getJson("api/runs"), ({ runs }) => {
     body.replaceChildren(...Object.entries(runs).map(([dagId, dagRuns]) => {
       const rows = dagRuns.map((run) => el("tr", { "data-state": run.state },
         el("td", {}, fmtTime(run.data_interval_end || run.run_after)),
@@ -157,17 +170,14 @@ async function loadRuns() {
           el("tbody", {}, ...rows))
           : el("p", { class: "empty" }, "no runs yet"));
     }));
-  } catch (error) {
-    showError(body, error);
-  }
+  });
 }
 
 // One row per feed; a feed whose latest polls failed is flagged (data-failing) in red.
-async function loadFeeds() {
+function loadFeeds() {
   const body = document.querySelector("#feeds-table tbody");
-  try {
-    const { feeds } = await getJson("api/feeds");
-    body.replaceChildren(...feeds.map((feed) => el("tr",
+  return panel(body, getJson("api/feeds"), ({ feeds }) => {
+    fillRows(body, "no ingest runs yet", feeds.map((feed) => el("tr",
       { "data-feed": feed.feed, "data-failing": feed.consecutive_failures > 0 ? "yes" : null },
       el("td", {}, feed.feed),
       el("td", {}, fmtTime(feed.last_success) || "never"),
@@ -176,16 +186,12 @@ async function loadFeeds() {
       el("td", { class: "num" }, fmtNumber(feed.entries)),
       el("td", { class: "num" }, fmtNumber(feed.articles_kept)),
       el("td", { class: "num" }, fmtNumber(feed.polls)))));
-    if (!feeds.length) body.replaceChildren(el("tr", {}, el("td", { class: "empty" }, "no ingest runs yet")));
-  } catch (error) {
-    showError(body, error);
-  }
+  });
 }
 
-async function loadQuality() {
+function loadQuality() {
   const chart = document.getElementById("quality-chart");
-  try {
-    const { trend, failures } = await getJson("api/quality");
+  return panel(chart, getJson("api/quality"), ({ trend, failures }) => {
     if (!trend.length) {
       chart.replaceChildren(el("p", { class: "empty" }, "no validation results yet"));
       return;
@@ -224,15 +230,13 @@ async function loadQuality() {
     document.querySelector("#failures tbody").replaceChildren(...failures.map((f) => el("tr", {},
       el("td", {}, fmtTime(f.validated_at)), el("td", {}, f.suite), el("td", {}, f.expectation),
       el("td", {}, f.severity), el("td", { class: "num" }, fmtNumber(f.unexpected_count)))));
-  } catch (error) {
-    showError(chart, error);
-  }
+  });
 }
 
-async function loadQuarantine() {
+function loadQuarantine() {
   const tbody = document.querySelector("#quarantine-counts tbody");
-  try {
-    const { counts } = await getJson("api/quarantine");
+  const samples = document.getElementById("quarantine-samples");
+  return panel(samples, getJson("api/quarantine"), ({ counts }) => {
     tbody.replaceChildren(...counts.map((row) => {
       const tr = el("tr", { class: "pick", "data-stage": row.stage, "data-reason": row.reason },
         el("td", {}, row.stage), el("td", {}, row.reason),
@@ -245,34 +249,28 @@ async function loadQuarantine() {
       return tr;
     }));
     if (counts.length) loadSamples(counts[0].stage, counts[0].reason);
-  } catch (error) {
-    showError(document.getElementById("quarantine-samples"), error);
-  }
+  });
 }
 
-async function loadSamples(stage, reason) {
+function loadSamples(stage, reason) {
   const box = document.getElementById("quarantine-samples");
-  try {
-    const query = new URLSearchParams({ stage, reason });
-    const { samples } = await getJson(`api/quarantine/samples?${query}`);
+  const query = new URLSearchParams({ stage, reason });
+  return panel(box, getJson(`api/quarantine/samples?${query}`), ({ samples }) => {
     box.replaceChildren(el("h3", {}, `${stage} · ${reason}`), ...samples.flatMap((s) => [
       el("div", { class: "sample" }, `${fmtTime(s.quarantined_at)} ${s.source_name || ""} `,
         s.url ? el("a", { href: s.url, target: "_blank", rel: "noopener" }, s.url) : "",
         ` (${fmtNumber(s.payload_chars)} chars)`),
       el("pre", { class: "payload" }, s.payload || ""),
     ]));
-  } catch (error) {
-    showError(box, error);
-  }
+  });
 }
 
 // One row per recode run: what it coded again and what changed, before → after.
 const beforeAfter = (before, after) => `${fmtNumber(before)} → ${fmtNumber(after)}`;
-async function loadRecodes() {
+function loadRecodes() {
   const body = document.querySelector("#recodes-table tbody");
-  try {
-    const { recodes } = await getJson("api/recodes");
-    body.replaceChildren(...recodes.map((run) => el("tr", { "data-run": run.run_id },
+  return panel(body, getJson("api/recodes"), ({ recodes }) => {
+    fillRows(body, "no recodes yet", recodes.map((run) => el("tr", { "data-run": run.run_id },
       el("td", { title: run.run_id }, fmtTime(run.started) || run.run_id),
       el("td", {}, `${run.first_day === run.last_day ? run.first_day
         : `${run.first_day} … ${run.last_day}`} (${fmtNumber(run.days)})`),
@@ -283,21 +281,16 @@ async function loadRecodes() {
         `${fmtNumber(run.ids_kept)} / ${fmtNumber(run.ids_new)} / ${fmtNumber(run.ids_deleted)}`),
       el("td", { class: "version" },
         `${run.versions_before.join(", ") || "none"} → ${run.extractor_versions.join(", ")}`))));
-    if (!recodes.length) body.replaceChildren(el("tr", {}, el("td", { class: "empty" }, "no recodes yet")));
-  } catch (error) {
-    showError(body, error);
-  }
+  });
 }
 
-async function loadFilters() {
+function loadFilters() {
   const form = document.getElementById("event-filter");
-  try {
-    const { countries, plover_types: types } = await filtersReady;
+  const count = document.getElementById("events-count");
+  return panel(count, filtersReady, ({ countries, plover_types: types }) => {
     form.country.append(...countries.map((c) => el("option", { value: c }, c)));
     form.type.append(...types.map((t) => el("option", { value: t }, t)));
-  } catch (error) {
-    showError(document.getElementById("events-count"), error);
-  }
+  });
 }
 
 function whoToWhom(event) {
@@ -326,12 +319,12 @@ function mapExtent(places) {
   return [west, west + width, south, south + height];
 }
 
-async function loadMap(query) {
+function loadMap(query) {
   const box = document.getElementById("events-map");
-  try {
-    const [{ path }, { places }, { type_colours: colours }] = await Promise.all([
-      outlines || (outlines = getJson("api/outlines")), getJson(`api/map?${query}`), filtersReady,
-    ]);
+  const requests = Promise.all([
+    outlines || (outlines = getJson("api/outlines")), getJson(`api/map?${query}`), filtersReady,
+  ]);
+  return panel(box, requests, ([{ path }, { places }, { type_colours: colours }]) => {
     const [west, east, south, north] = mapExtent(places);
     const degPerPx = (east - west) / (box.clientWidth || 900);
     const svg = el("svg:svg", {
@@ -352,9 +345,7 @@ async function loadMap(query) {
     const killed = places.reduce((sum, p) => sum + p.fatalities, 0);
     document.getElementById("map-total").textContent =
       `${fmtNumber(places.length)} places, ${fmtNumber(killed)} killed`;
-  } catch (error) {
-    showError(box, error);
-  }
+  });
 }
 
 function filterQuery() {
@@ -378,13 +369,12 @@ function eventLabels(event) {
   return labels.map((label) => el("span", { class: `flag flag-${label}` }, label));
 }
 
-async function loadEvents() {
+function loadEvents() {
   const query = filterQuery();
   query.set("limit", EVENTS_PAGE);
   query.set("offset", eventsOffset);
   const count = document.getElementById("events-count");
-  try {
-    const { events, total, offset } = await getJson(`api/events?${query}`);
+  return panel(count, getJson(`api/events?${query}`), ({ events, total, offset }) => {
     count.textContent = `${fmtNumber(total)} events`;
     count.dataset.count = total;
     document.querySelector("#events-table tbody").replaceChildren(...events.map((e) =>
@@ -401,9 +391,7 @@ async function loadEvents() {
     const [newer, older] = document.querySelectorAll("#events-pager button");
     newer.disabled = offset === 0;
     older.disabled = offset + events.length >= total;
-  } catch (error) {
-    showError(count, error);
-  }
+  });
 }
 
 document.querySelectorAll("#events-pager button").forEach((button) => {
