@@ -392,3 +392,43 @@ def test_a_burning_alive_is_an_attack_on_the_people_it_burned(extractor) -> None
     text = "A crowd caught three alleged thieves in Mwanza and burned them alive on Sunday."
     killing = [m for m in _extract(extractor, text) if m["cameo_code"] == "1823"]
     assert [m["fatalities"] for m in killing] == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A relative clause on an event noun says what the event did: the event happened.
+        ("The African Union condemned the ambush near Gao that killed seven soldiers.", 7),
+        ("Police are questioning witnesses to a shooting that left two dead in Durban.", 2),
+        ("Villagers fled after the raid near Beni, in which rebels killed 15 people.", 15),
+    ],
+)
+def test_an_event_noun_with_a_deadly_relative_clause_is_reported(
+    extractor, text: str, killed: int
+) -> None:
+    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in assaults] == [killed]
+
+
+def test_ground_retaken_carries_the_dead_of_its_battle(extractor) -> None:
+    text = "Government troops recaptured the village of Tabit on Friday, killing 21 rebels."
+    (mention,) = _extract(extractor, text)
+    assert (mention["acled_sub_event_type"], mention["fatalities"]) == (
+        "Government regains territory",
+        21,
+    )
+
+
+def test_bodies_found_a_day_later_join_the_event_that_killed_them(extractor) -> None:
+    text = (
+        "Rockets hit a market in Kramatorsk on Tuesday. "
+        "Rescuers found four more bodies under the rubble on Wednesday, bringing the toll to 11."
+    )
+    mentions = _extract(extractor, text)
+    assert {m["acled_sub_event_type"] for m in mentions} == {"Shelling/artillery/missile attack"}
+    assert sorted(m["fatalities"] or 0 for m in mentions) == [0, 11]
+
+
+def test_a_place_an_act_happened_in_is_not_what_it_was_done_to(extractor) -> None:
+    text = "A gunman opened fire in a bar in Cape Town on Friday, leaving four dead."
+    assert "RETREAT" not in _types(_extract(extractor, text))

@@ -34,6 +34,8 @@ DISORDER_TYPES = frozenset(
 )
 # Words that state victims besides those counted before ("were also killed").
 ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
+# Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
+DISCOVERY = re.compile(r"lexicon:\S+ \+(body|corpse)\b")
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
 # them join any group; mentions naming different acts (a clash, an air strike) never share one.
 GENERIC_CODES = frozenset({"190", "1823", "182"})
@@ -108,9 +110,15 @@ class _Group:
         if _placed(lead) and _placed(record) and lead["country"] != record["country"]:
             return False
         one, other = _stated_date(lead), _stated_date(record)
-        if one and other and one != other:
+        if one and other and one != other and not _is_discovery(record):
             return False
         return not _distinct_towns(lead, record)
+
+
+def _is_discovery(record: dict) -> bool:
+    """ "Two more bodies were found on Monday": the day the dead were found, not the day of
+    the event that killed them, which an earlier sentence told."""
+    return DISCOVERY.match(record["rule"]) is not None
 
 
 def _placed(record: dict) -> bool:

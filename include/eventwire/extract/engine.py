@@ -68,6 +68,9 @@ CONFIDENCE_TOLL = 0.05
 LATE_COMPONENTS = ("entity_ruler", "ner")
 # PLOVER types that carry casualty counts (riots are PROTEST and can kill).
 CASUALTY_TYPES = frozenset({"ASSAULT", "PROTEST"})
+# Ground seized or retaken (CAMEO 192) is a battle: "recaptured the town, killing 30 rebels"
+# states that battle's dead.
+TAKEN_BY_FORCE = frozenset({"192"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
@@ -575,11 +578,8 @@ class Extractor:
                     mode = None
                 override = event.trigger.acled_sub if done and code == event.trigger.cameo else None
                 # A negated act ("did not attack") killed nobody.
-                toll = (
-                    casualties
-                    if plover.plover_type in CASUALTY_TYPES and not event.mood.negated
-                    else None
-                )
+                carries_toll = plover.plover_type in CASUALTY_TYPES or code in TAKEN_BY_FORCE
+                toll = casualties if carries_toll and not event.mood.negated else None
                 acled_kind = acled.acled_type(
                     plover.plover_type,
                     code,
@@ -639,7 +639,7 @@ class Extractor:
         for c in candidates:
             if c.trigger.pos == lexicon.VERB and c.token.i in absorbed:
                 continue
-            if _is_modifier_clause(c.predicate):
+            if _is_modifier_clause(c.predicate) and not self._tells_of_event(c.predicate):
                 if _is_finite_clause(c.predicate) and not _is_alleged(c.predicate):
                     set_aside.append(c)
                 continue
@@ -693,6 +693,39 @@ class Extractor:
         predicate = mood.governor or c.predicate
         return _Coded(code, c.trigger, c.token, predicate, mood, roles, structural)
 
+    def _deadly_clause(self, noun: Token) -> Token | None:
+        """ "investigating a shooting that left three dead": an event noun whose relative
+        clause states its casualties happened, whatever governs the noun."""
+        casualty = self._context.casualty
+        for clause in noun.children:
+            if clause.dep_ != "relcl" or not _is_finite_clause(clause):
+                continue
+            states = {c.lower_ for c in clause.children if c.dep_ in ("oprd", "acomp", "amod")}
+            if (_forms(clause) | states) & casualty:
+                return clause
+        return None
+
+    def _tells_of_event(self, clause: Token) -> bool:
+        """ "condemned the bombing that killed 12", "the raid, in which gunmen killed 11": a
+        relative clause on an event noun of violence says what that event did, so it reports
+        the event whatever the main clause does with it."""
+        if clause.dep_ != "relcl" or not _is_finite_clause(clause):
+            return False
+        noun = clause.head
+        # "the raid near Beni, in which ...": the parser may hang the clause on the place.
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+            noun = noun.head.head
+        return any(self._violent_noun(n) for n in {clause.head, noun})
+
+    def _violent_noun(self, noun: Token) -> bool:
+        trigger = self.lexicon.match(noun)
+        return (
+            trigger is not None
+            and trigger.pos == lexicon.NOUN
+            and trigger.cameo is not None
+            and _root(trigger.cameo) in VIOLENT_ROOTS
+        )
+
     def _structural_fallback(self, set_aside: list[_Candidate]) -> list[_Coded]:
         """When only the parse's structure (no modality word) removed every candidate of a
         sentence ("thousands marched and smashed windows" with the second verb misattached),
@@ -710,6 +743,9 @@ class Extractor:
             return None
         while noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
             noun = noun.head
+        deadly = self._deadly_clause(noun)
+        if deadly is not None:
+            return deadly
         toll = _toll_of(noun)
         noun = toll or noun
         if noun.dep_ not in OPEN_FRAME_DEPS and toll is None:

@@ -320,6 +320,9 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
+# Prepositions that say where an act happened, not what it was done to: "left three dead in
+# Cape Town" is no leaving of a town.
+_WHERE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "outside"})
 # Where a phrasal pattern's second word stands: "gun down", "hack to", "burn (them) alive".
 PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "oprd", "acomp"})
 
@@ -345,7 +348,11 @@ def _verb_fits(trigger: Trigger, token: Token) -> bool:
     if trigger.obj:
         objects = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
         # "agreed to a ceasefire": the object of a preposition also names what is acted on.
-        preps = [prep] if prep is not None else [c for c in children if c.dep_ == "prep"]
+        preps = (
+            [prep]
+            if prep is not None
+            else [c for c in children if c.dep_ == "prep" and c.lower_ not in _WHERE_PREPOSITIONS]
+        )
         objects += [g for p in preps for g in p.children if g.dep_ == "pobj"]
         if not any(_object_fits(o, trigger.obj) for o in objects):
             return False
