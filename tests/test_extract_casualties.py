@@ -190,3 +190,18 @@ def test_acronym_spelt_like_a_verb_keeps_its_victims() -> None:
 )
 def test_nobody_phrasal_kills_pronouns_lists_and_whole_tolls(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A bomber who blew himself up died; a toll stated beside him is the reporters' count.
+        ("A bomber blew himself up at the gate of the barracks.", 1),
+        ("A bomber blew himself up at the gate, killing at least 30 recruits.", 30),
+        ("Sappers blew up the bridge before dawn.", None),
+    ],
+)
+def test_a_bomber_who_blew_himself_up_is_counted_when_nobody_else_is(
+    nlp, text: str, killed: int | None
+) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -432,3 +432,20 @@ def test_bodies_found_a_day_later_join_the_event_that_killed_them(extractor) -> 
 def test_a_place_an_act_happened_in_is_not_what_it_was_done_to(extractor) -> None:
     text = "A gunman opened fire in a bar in Cape Town on Friday, leaving four dead."
     assert "RETREAT" not in _types(_extract(extractor, text))
+
+
+def test_counted_deaths_a_side_is_accused_of_are_reported(extractor) -> None:
+    text = "The governor accused bandits of killing eight herders near Sokoto on Friday."
+    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in assaults] == [8]
+
+
+def test_an_act_a_side_is_accused_of_without_dead_is_no_event(extractor) -> None:
+    text = "The government accused the opposition of stoking the riots in Lusaka."
+    assert "PROTEST" not in _types(_extract(extractor, text))
+
+
+def test_control_seized_is_ground_not_a_government(extractor) -> None:
+    text = "Rebels seized control of Kiwanja on Thursday after clashes with the army."
+    seized = [m for m in _extract(extractor, text) if m["cameo_code"] == "192"]
+    assert [m["acled_sub_event_type"] for m in seized] == ["Non-state actor overtakes territory"]

@@ -67,7 +67,8 @@ _CHANGE_OPENER = "from"
 # A toll so qualified was replaced by the sentence's newer figure.
 _EARLIER = frozenset({"early", "earlier", "previous", "initial", "preliminary", "prior", "old"})
 # A person named or referred to alone is one victim ("Tays, 32, was shot dead", "killed him").
-_ONE_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
+_ONE_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she", "himself", "herself"})
+_SELF_PRONOUNS = frozenset({"himself", "herself"})
 # "No one was killed", "nobody was hurt": a toll of 0.
 _NOBODY = frozenset({"nobody", "none", "noone"})
 TOLL = "toll"
@@ -108,6 +109,9 @@ class _Count:
     # A toll is the whole count ("bringing the death toll to 14"): it replaces the sentence's
     # other counts instead of adding to them.
     is_toll: bool = False
+    # A bomber who "blew himself up" is the toll only where the sentence gives no other: a
+    # toll stated beside it ("killing at least 55") is the reporters' count of the dead.
+    is_bomber: bool = False
 
 
 @functools.cache
@@ -589,6 +593,13 @@ def _people_lost(verb: Token) -> bool:
     return False
 
 
+def _blew_self_up(verb: Token) -> bool:
+    """ "a suicide bomber blew himself up": the bomber died, and ACLED counts attackers."""
+    return _phrasal_lemma(verb) == "blow up" and any(
+        c.dep_ == "dobj" and c.lower_ in _SELF_PRONOUNS for c in verb.children
+    )
+
+
 def _fatally(token: Token) -> bool:
     """ "was fatally shot", "mortally wounded": an act said to have killed."""
     return any(c.dep_ == "advmod" and c.lower_ in _FATALLY for c in token.children)
@@ -613,7 +624,7 @@ def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
     if token.pos_ == "VERB" and (_to_death(token) or _fatally(token)):
         return "verb", KILL
-    if token.pos_ == "VERB" and _people_lost(token):
+    if token.pos_ == "VERB" and (_people_lost(token) or _blew_self_up(token)):
         return "verb", KILL
     if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
         found = words.get(_phrasal_lemma(token)) or words.get(token.lemma_)
@@ -669,7 +680,9 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
             used |= ids
             tokens = [*run, victim, pred]
             phrase = (min(t.i for t in tokens), max(t.i for t in tokens) + 1)
-            out[kind].append(_Count(value, ids, phrase, is_toll=pred.lemma_ == TOLL))
+            out[kind].append(
+                _Count(value, ids, phrase, pred.lemma_ == TOLL, is_bomber=_blew_self_up(pred))
+            )
     return out
 
 
@@ -679,7 +692,7 @@ def count_casualties(sent: Span) -> Casualties:
     phrases = []
     totals: dict[str, int | None] = {}
     for kind in (KILL, INJURE):
-        found = counts[kind]
+        found = [c for c in counts[kind] if not c.is_bomber] or counts[kind]
         tolls = [c.value for c in found if c.is_toll]
         totals[kind] = max(tolls) if tolls else sum(c.value for c in found) if found else None
         if found:

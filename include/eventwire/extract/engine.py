@@ -71,6 +71,8 @@ CASUALTY_TYPES = frozenset({"ASSAULT", "PROTEST"})
 # Ground seized or retaken (CAMEO 192) is a battle: "recaptured the town, killing 30 rebels"
 # states that battle's dead.
 TAKEN_BY_FORCE = frozenset({"192"})
+# Words for the hold on ground that is taken: "seized control of the town".
+GROUND_NOUNS = frozenset({"control", "territory"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
@@ -279,7 +281,10 @@ def _is_alleged(token: Token) -> bool:
     head = token.head
     if token.dep_ not in ("pcomp", "pobj") or head.lower_ not in ("of", "with", "for"):
         return False
-    return bool(_forms(head.head) & lexicon.context_words().alleging)
+    governor = head.head
+    if governor.dep_ == "dobj":
+        governor = governor.head  # "accused gang members of killing": "of" hung on the object
+    return bool(_forms(governor) & lexicon.context_words().alleging)
 
 
 def _is_modifier_clause(token: Token) -> bool:
@@ -708,7 +713,11 @@ class Extractor:
     def _tells_of_event(self, clause: Token) -> bool:
         """ "condemned the bombing that killed 12", "the raid, in which gunmen killed 11": a
         relative clause on an event noun of violence says what that event did, so it reports
-        the event whatever the main clause does with it."""
+        the event whatever the main clause does with it. So does an allegation of counted
+        deaths ("accused the militia of killing 30 villagers"): who killed is alleged, the
+        dead are not."""
+        if _is_alleged(clause):
+            return self._counted_deaths(clause)
         if clause.dep_ != "relcl" or not _is_finite_clause(clause):
             return False
         noun = clause.head
@@ -716,6 +725,13 @@ class Extractor:
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
             noun = noun.head.head
         return any(self._violent_noun(n) for n in {clause.head, noun})
+
+    def _counted_deaths(self, verb: Token) -> bool:
+        if not _forms(verb) & self._context.casualty:
+            return False
+        return any(
+            c.dep_ == "dobj" and any(n.dep_ == "nummod" for n in c.children) for c in verb.children
+        )
 
     def _violent_noun(self, noun: Token) -> bool:
         trigger = self.lexicon.match(noun)
@@ -917,8 +933,10 @@ class Extractor:
 
         out: list[Actor] = []
         for head in heads:
-            if is_pronoun(head) or head.lower_ in PLACE_HEAD_NOUNS:
-                continue  # "the port of Mocimboa da Praia" is ground, not its government
+            if is_pronoun(head) or head.lower_ in PLACE_HEAD_NOUNS | GROUND_NOUNS:
+                # "the port of Mocimboa da Praia", "control of Kidal" are ground, not its
+                # government.
+                continue
             found = self.actors.resolve(_with_left_names(phrase(head)), head)
             if found is not None and all(a.code != found.code for a in out):
                 out.append(found)
