@@ -449,3 +449,19 @@ def test_control_seized_is_ground_not_a_government(extractor) -> None:
     text = "Rebels seized control of Kiwanja on Thursday after clashes with the army."
     seized = [m for m in _extract(extractor, text) if m["cameo_code"] == "192"]
     assert [m["acled_sub_event_type"] for m in seized] == ["Non-state actor overtakes territory"]
+
+
+def test_no_casualties_in_an_attack_is_an_attack_that_killed_nobody(extractor) -> None:
+    text = "There were no casualties in the attack on the gendarmerie post near Dori."
+    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in assaults] == [0]
+
+
+def test_the_clashes_a_later_sentence_names_are_the_demonstration(extractor) -> None:
+    text = (
+        "Demonstrators set fire to tyres across Lilongwe on Thursday. "
+        "The clashes left at least four people dead."
+    )
+    mentions = _extract(extractor, text)
+    assert {m["acled_sub_event_type"] for m in mentions} == {"Violent demonstration"}
+    assert sorted(m["fatalities"] or 0 for m in mentions) == [0, 4]

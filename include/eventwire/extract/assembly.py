@@ -44,6 +44,7 @@ GENERIC_CODES = frozenset({"190", "1823", "182"})
 FIGHT_FOR_GROUND = {"192", "193"}
 DEMONSTRATION = "demonstration"
 DEMONSTRATION_CODES = ("14", "175")
+DEMONSTRATION_CLASHES = frozenset({DEMONSTRATION, "193"})
 # Sub-event types from most to least specific: a group takes the first its cues support.
 SPECIFICITY = (
     "Chemical weapon",
@@ -104,7 +105,7 @@ class _Group:
         if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
             return False
         act = _specific_act(record)
-        if act and self.act and act != self.act and {act, self.act} != FIGHT_FOR_GROUND:
+        if act and self.act and act != self.act and not _one_event(self.act, act, record):
             return False  # "clashes" and, earlier that day, an air strike: two events
         lead = self.members[0]
         if _placed(lead) and _placed(record) and lead["country"] != record["country"]:
@@ -113,6 +114,15 @@ class _Group:
         if one and other and one != other and not _is_discovery(record):
             return False
         return not _distinct_towns(lead, record)
+
+
+def _one_event(act: str, other: str, record: dict) -> bool:
+    """Two acts that tell one event: ground taken and the fight that took it; a demonstration
+    and "the clashes" a later sentence names with nobody in them."""
+    if {act, other} == FIGHT_FOR_GROUND:
+        return True
+    unnamed = not record["actor_code"] and not record["recipient_code"]
+    return {act, other} == DEMONSTRATION_CLASHES and unnamed
 
 
 def _is_discovery(record: dict) -> bool:

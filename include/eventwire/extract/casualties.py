@@ -71,6 +71,8 @@ _ONE_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she", "himself", "herself
 _SELF_PRONOUNS = frozenset({"himself", "herself"})
 # "No one was killed", "nobody was hurt": a toll of 0.
 _NOBODY = frozenset({"nobody", "none", "noone"})
+# Nouns of the dead and hurt that "no" makes a toll of 0.
+_TOLL_NOUNS = frozenset({"casualty", "death", "fatality"})
 TOLL = "toll"
 _FATALLY = frozenset({"fatally", "mortally"})
 # Verbs whose subject is the one who died ("three soldiers died", "two succumbed").
@@ -248,7 +250,7 @@ def _number_run(anchor: Token) -> list[Token]:
 
 def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     """The number of people ``victim`` stands for, with the number's tokens; None if unstated."""
-    if _is_nobody(victim):
+    if _is_nobody(victim) or _none_of(victim):
         return 0, [victim]
     if victim.lower_ in _WHOLE_NOUNS:
         # "a total of 18 people": the people the total counts.
@@ -320,6 +322,13 @@ def _antecedent(pronoun: Token) -> Token | None:
             if child.dep_ in ("dobj", "nsubjpass") and child.i < pronoun.i:
                 return child
     return None
+
+
+def _none_of(noun: Token) -> bool:
+    """ "no casualties", "no deaths were reported": a toll of 0."""
+    return noun.lemma_ in _TOLL_NOUNS and any(
+        c.dep_ == "det" and c.lower_ == "no" for c in noun.children
+    )
 
 
 def _is_nobody(victim: Token) -> bool:
@@ -632,6 +641,8 @@ def _role(token: Token) -> tuple[str, str] | None:
     if token.pos_ in ("ADJ", "VERB"):
         found = words.get(token.lower_)
         return found if found and found[0] == "adj" else None
+    if token.pos_ == "NOUN" and _none_of(token):
+        return "noun", KILL
     if token.pos_ == "NOUN":
         found = words.get(token.lemma_)
         if found and found[0] == LIFE:

@@ -92,6 +92,7 @@ OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 OPEN_FRAME_LEVELS = 3
 # "the death toll from the bombing", "the toll of the attack", "the toll in the clashes".
 TOLL_NOUN = "toll"
+TOLL_NOUNS = frozenset({"casualty", "death", "fatality", "toll"})
 TOLL_PREPOSITIONS = frozenset({"from", "of", "in"})
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
 ACCUSE_ROOT = 11
@@ -922,6 +923,9 @@ class Extractor:
             g |= {c.lower_ for c in governor.children if c.dep_ == "acomp"}
             if head.lower_ in ("in", "during", "by", "after") and g & casualty:
                 return governor
+            if head.lower_ == "in" and governor.lemma_ in TOLL_NOUNS:
+                # "no casualties in the attack", "deaths in the clashes"
+                return governor.head if governor.head.pos_ in ("VERB", "AUX") else governor
             if g & light and head.lower_ in ("in", "on"):
                 return governor
             if g & words.gather and head.lower_ in ("for", "in"):
