@@ -465,3 +465,16 @@ def test_the_clashes_a_later_sentence_names_are_the_demonstration(extractor) -> 
     mentions = _extract(extractor, text)
     assert {m["acled_sub_event_type"] for m in mentions} == {"Violent demonstration"}
     assert sorted(m["fatalities"] or 0 for m in mentions) == [0, 4]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A street vendor was crushed to death by a police van during the protest in Harare.",
+        "A human rights lawyer was found dead in a ditch outside Juba.",
+        "A demonstrator was run over by an army truck in Khartoum and died.",
+    ],
+)
+def test_deaths_by_crushing_found_dead_and_run_over_are_events(extractor, text: str) -> None:
+    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in assaults] == [1]

@@ -470,9 +470,17 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return _expand(found[0])
     if pos == "adj":
         return _adjective_victims(pred)
+    if pred.dep_ == "conj" and not deps and pred.lemma_ in _DYING:
+        return _borrowed_subjects(pred)
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _borrowed_subjects(verb: Token) -> list[Token]:
+    """ "was run over by a truck and died", "was abducted and later found dead": a second verb
+    with no subject of its own speaks of the first verb's."""
+    return [v for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") for v in _expand(c)]
 
 
 def _phrase_head(noun: Token) -> Token:
@@ -515,6 +523,8 @@ def _adjective_victims(adj: Token) -> list[Token]:
         for child in verb.children:
             if child.dep_ == dep and child is not adj:
                 return _expand(child)
+    if verb.dep_ == "conj":
+        return _borrowed_subjects(verb)
     return _number_before(adj)
 
 
