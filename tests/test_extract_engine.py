@@ -478,3 +478,20 @@ def test_the_clashes_a_later_sentence_names_are_the_demonstration(extractor) -> 
 def test_deaths_by_crushing_found_dead_and_run_over_are_events(extractor, text: str) -> None:
     assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
     assert [m["fatalities"] for m in assaults] == [1]
+
+
+def test_an_after_clause_under_the_dead_a_preposition_names_is_the_event(extractor) -> None:
+    text = "A teacher was among the dead after a shell struck a school in Horlivka."
+    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert [(m["acled_sub_event_type"], m["fatalities"]) for m in assaults] == [
+        ("Shelling/artillery/missile attack", 1)
+    ]
+
+
+def test_breaking_up_a_march_is_force_on_a_demonstration(extractor) -> None:
+    text = "Riot police broke up a march by teachers in Harare on Wednesday."
+    (mention,) = _extract(extractor, text)
+    assert (mention["cameo_code"], mention["acled_sub_event_type"]) == (
+        "175",
+        "Protest with intervention",
+    )

@@ -346,7 +346,10 @@ def _verb_fits(trigger: Trigger, token: Token) -> bool:
                 return False
             prep = nxt
     if trigger.obj:
-        objects = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        # "broke up a march": the small parser may take an object noun for an adverb.
+        objects = [
+            c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "npadvmod")
+        ]
         # "agreed to a ceasefire": the object of a preposition also names what is acted on.
         preps = (
             [prep]

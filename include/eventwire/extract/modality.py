@@ -191,8 +191,10 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
         return False
     casualty = context_words().casualty
     head = predicate.head
-    # "were confirmed dead after", "were reported killed after": the report completes a verb.
-    completing = (c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp"))
+    # "were confirmed dead after", "were reported killed after": the report completes a verb;
+    # "was among the dead after": the dead a preposition names.
+    completing = [c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp")]
+    completing += [g for c in head.children if c.dep_ == "prep" for g in c.children]
     return head.lemma_.lower() in casualty or any(
         c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing
     )
