@@ -84,6 +84,8 @@ def _record(index: int, code: str, plover: str = "ASSAULT", **values) -> dict:
         "cameo_code": code,
         "acled_event_type": acled.acled_type(plover, code, None, None).event_type or "Battles",
         "acled_sub_event_type": sub,
+        "actor_code": None,
+        "recipient_code": None,
         "actor_sector": None,
         "recipient_sector": None,
         "negated": False,
