@@ -217,3 +217,8 @@ def test_a_bomber_who_blew_himself_up_is_counted_when_nobody_else_is(
 )
 def test_a_second_verb_borrows_the_first_verbs_victims(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
+    text = "All four had been beaten before they were killed near the quarry."
+    assert _count(nlp, text).fatalities == 4

@@ -81,7 +81,9 @@ _DYING = frozenset({"die", "perish", "succumb"})
 _PERIOD_NOUNS = frozenset({"week", "month", "year", "decade"})
 # "a similar attack", "a separate ambush": the event a sentence compares its own with.
 _OTHER_EVENT_WORDS = frozenset({"similar", "separate", "previous", "earlier"})
-_THEM = "them"
+_PLURAL_PRONOUNS = frozenset({"them", "they"})
+_OBJECT_FIRST = ("dobj", "nsubjpass", "nsubj")
+_SUBJECT_FIRST = ("nsubjpass", "nsubj", "dobj")
 _WHOLE_NOUNS = frozenset({"total"})
 # "killing its driver", "shot his wife", "the bomber also died": one person, the one the owner had.
 _OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
@@ -256,7 +258,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
         # "a total of 18 people": the people the total counts.
         counted = next((g for p in victim.children if p.lower_ == "of" for g in p.children), None)
         return _victim_count(counted) if counted is not None else None
-    if victim.lower_ == _THEM:
+    if victim.lower_ in _PLURAL_PRONOUNS:
         antecedent = _antecedent(victim)
         return _victim_count(antecedent) if antecedent is not None else None
     if victim.lower_ in _non_victims() or victim.lemma_ in _non_victims():
@@ -313,14 +315,19 @@ def _of_many(noun: Token) -> bool:
 
 
 def _antecedent(pronoun: Token) -> Token | None:
-    """ "seized 13 gang members and burned them to death": the people "them" stands for, the
-    object of a verb its own verb is coordinated with."""
+    """ "seized 13 gang members and burned them to death", "all five had been tortured before
+    they were killed": the people "them" or "they" stands for, the object or subject of the
+    verb its own clause is coordinated with or hangs on."""
+    # "them" is most often the earlier verb's object, "they" its subject.
+    deps = _OBJECT_FIRST if pronoun.lower_ == "them" else _SUBJECT_FIRST
     verb = pronoun.head
-    while verb.dep_ == "conj":
+    while verb.dep_ in ("conj", "advcl"):
         verb = verb.head
-        for child in verb.children:
-            if child.dep_ in ("dobj", "nsubjpass") and child.i < pronoun.i:
-                return child
+        earlier = [c for c in verb.children if c.i < pronoun.i]
+        for dep in deps:
+            found = next((c for c in earlier if c.dep_ == dep), None)
+            if found is not None:
+                return found
     return None
 
 
