@@ -153,7 +153,16 @@ def _busy_seconds() -> float:
 def run_child(
     stage: str, params: dict, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Measurement:
-    """Run ``stage`` with ``params`` in a fresh interpreter and return what it measured.
+    """Run ``stage`` with ``params`` in a fresh interpreter and return what it measured."""
+    (measurement,) = run_child_rows(stage, params, env, log)
+    return measurement
+
+
+def run_child_rows(
+    stage: str, params: dict, env: dict[str, str] | None = None, log: Path | None = None
+) -> list[Measurement]:
+    """Run ``stage`` in a fresh interpreter and return its rows (one, unless the stage times
+    several things in one process, which then share its memory and CPU figures).
 
     The child's stdout goes to stderr (libraries log there, and the table owns stdout), or
     both go to ``log`` for chatty stages (an Airflow run logs every task).
@@ -174,4 +183,4 @@ def run_child(
         if completed.returncode != 0:
             where = f" (log: {log})" if log else ""
             raise RuntimeError(f"stage {stage} failed with status {completed.returncode}{where}")
-        return Measurement.from_dict(json.loads(out.read_text()))
+        return [Measurement.from_dict(row) for row in json.loads(out.read_text())]

@@ -22,6 +22,7 @@ from benchmarks import report
 from benchmarks.airflow_stages import DagOverhead, dag_overhead
 from benchmarks.corpus import DEFAULT_SEED
 from benchmarks.measure import REPO_ROOT, Measurement, run_child, say
+from benchmarks.ui_stages import endpoint_latencies
 
 DEFAULT_SIZES = (1_000, 10_000)
 DEFAULT_BUDGET = 90.0  # seconds per extraction stage (and per ingest stage, never reached)
@@ -29,7 +30,15 @@ QUERY_EVENTS = 10_000_000
 QUERY_DAYS = 365
 QUERY_REPEATS = 5
 DAG_ARTICLES = 1_000
-QUICK = {"sizes": (200,), "budget": 30.0, "query_events": 500_000, "dag_articles": 100}
+UI_MENTIONS = 100_000  # a busy day of the pipeline, as the UI's panels read it
+UI_REPEATS = 5
+QUICK = {
+    "sizes": (200,),
+    "budget": 30.0,
+    "query_events": 500_000,
+    "dag_articles": 100,
+    "ui_mentions": 10_000,
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Plan:
     query_events: int
     query_days: int
     query_repeats: int
+    ui_mentions: int
     dag_articles: int
     cache_dir: Path
     log_dir: Path
@@ -74,6 +84,7 @@ def measure_all(plan: Plan) -> tuple[list[Measurement], DagOverhead]:
     }
     run_child("synthetic_year", year)
     found.append(run_child("query_latency", {**year, "repeats": plan.query_repeats}))
+    found += endpoint_latencies(plan.ui_mentions, UI_REPEATS)
     plan.log_dir.mkdir(parents=True, exist_ok=True)
     airflow = dag_overhead(plan.dag_articles, plan.seed, plan.log_dir / "dag-run.log")
     found += [airflow.dag, airflow.direct]
@@ -94,6 +105,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--query-events", type=int)
     parser.add_argument("--query-days", type=int, default=QUERY_DAYS)
     parser.add_argument("--query-repeats", type=int, default=QUERY_REPEATS)
+    parser.add_argument("--ui-mentions", type=int, help="mentions of the UI endpoints' day")
     parser.add_argument("--dag-articles", type=int)
     parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / "bench-results" / "cache")
     return parser.parse_args(argv)
@@ -114,6 +126,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
         query_events=args.query_events or defaults.get("query_events", QUERY_EVENTS),
         query_days=args.query_days,
         query_repeats=args.query_repeats,
+        ui_mentions=args.ui_mentions or defaults.get("ui_mentions", UI_MENTIONS),
         dag_articles=args.dag_articles or defaults.get("dag_articles", DAG_ARTICLES),
         cache_dir=args.cache_dir.resolve(),
         log_dir=(args.json.parent if args.json else args.cache_dir).resolve(),

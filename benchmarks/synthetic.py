@@ -5,16 +5,22 @@ slow for the ten million events of the query benchmark; here every column is dra
 vector from a seeded generator, so a day of rows takes milliseconds and the same seed always
 gives the same rows. The rows pass the mentions suite: real ISO countries and coordinates,
 PLOVER types from the schema's vocabulary, event dates before publication.
+
+``write_synthetic_day`` writes a whole data root for the UI instead: a day of 96 runs of every
+dataset its panels read, which the UI benchmark times and the endpoint tests query.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from eventwire import schema
+from eventwire.interval import Interval
 from eventwire.store.parquet import conform
 
 # (country, admin1, place, geonames_id, lat, lon): real places, so coordinates are plausible.
@@ -106,3 +112,114 @@ def synthetic_rows(
             "updated_at": seen,
         }
     return conform(dataset, pa.table(columns))
+
+
+DAY_START = datetime(2017, 11, 2, tzinfo=UTC)
+DAY_RUNS = 96  # a day of 15-minute intervals
+QUARANTINED_PER_RUN = 50
+CHECKS_PER_SUITE = 20
+# Every data panel's request on that day, with filters and a deep page of events.
+UI_PATHS = (
+    "/api/volumes",
+    "/api/quality",
+    "/api/quarantine",
+    "/api/quarantine/samples?stage=fetch&reason=reason%201",
+    "/api/events",
+    "/api/events?country=IRQ&type=ASSAULT&date_from=2017-10-20",
+    "/api/events?reported_only=true&offset=5000",
+    "/api/map",
+    "/api/filters",
+)
+
+
+def write_synthetic_day(root: Path, mentions: int) -> None:
+    """A day of 96 runs with ``mentions`` mentions (and as many events, a fifth as many
+    articles, quarantined pages and quality results) under the data root ``root``.
+
+    Columns the UI does not read stay null, so the day takes seconds to write.
+    """
+    per_run, extra = divmod(mentions, DAY_RUNS)
+    for index in range(DAY_RUNS):
+        start = DAY_START + timedelta(minutes=15 * index)
+        run = Interval(start, start + timedelta(minutes=15))
+        ids = [f"{index}-{n}" for n in range(per_run + (index < extra))]
+        record = _mention_columns(ids, run)
+        _write(root, "mentions", _table("mentions", record), run)
+        _write(root, "events", _table("events", record), run)
+        articles = {
+            name: record[name][::5] for name in ("article_id", "url", "source_name", "ingested_at")
+        } | {"canonical_url": record["url"][::5]}
+        _write(root, "articles", _table("articles", articles), run)
+        _write(root, "quarantine", _table("quarantine", _quarantined(ids, run)), run, stage="fetch")
+        _write(root, "quality", _table("quality", _checks(index, run)), run)
+    first = Interval(DAY_START, DAY_START + timedelta(minutes=15))
+    deletions: dict[str, list] = {"event_id": ["ev-0-0"], "deleted_at": [DAY_START]}
+    _write(root, "deletions", _table("deletions", deletions), first)
+
+
+def _mention_columns(ids: list[str], run: Interval) -> dict[str, list]:
+    """One run's mentions, which double as its events (same columns, ``ev-`` ids)."""
+    numbers = range(len(ids))
+    return {
+        "event_id": [f"ev-{i}" for i in ids],
+        "mention_id": [f"m-{i}" for i in ids],
+        "article_id": [f"a-{i}" for i in ids],
+        "source_name": [f"feed{n % 12}" for n in numbers],
+        "url": [f"https://example.org/{i}" for i in ids],
+        "sentence_text": [f"Sentence {i} in which something happened to someone." for i in ids],
+        "event_date": [date(2017, 11, 1) - timedelta(days=n % 30) for n in numbers],
+        "ingested_at": [run.end] * len(ids),
+        "updated_at": [run.end] * len(ids),
+        "plover_type": [schema.PLOVER_TYPES[n % 16] for n in numbers],
+        "country": [("IRQ", "SYR", "TUR", "IRN", "JOR")[n % 5] for n in numbers],
+        # thousands of distinct places, more than the map draws
+        "lat": [30 + (n % 97) / 10 for n in numbers],
+        "lon": [40 + (n % 89) / 10 for n in numbers],
+        "fatalities": [n % 7 for n in numbers],
+    }
+
+
+def _quarantined(ids: list[str], run: Interval) -> dict[str, list]:
+    """Fetched pages set aside, each with a payload of a couple of kilobytes."""
+    kept = ids[:QUARANTINED_PER_RUN]
+    return {
+        "record_id": kept,
+        "reason": [f"reason {n % 4}" for n in range(len(kept))],
+        "payload": ["<html>" + "x" * 2000 + "</html>"] * len(kept),
+        "quarantined_at": [run.end] * len(kept),
+    }
+
+
+def _checks(index: int, run: Interval) -> dict[str, list]:
+    """One run's quality results: both suites, one check in seven failing."""
+    count = 2 * CHECKS_PER_SUITE
+    return {
+        "run_id": [f"run-{index}"] * count,
+        "data_interval_end": [run.end] * count,
+        "suite": ["articles"] * CHECKS_PER_SUITE + ["mentions"] * CHECKS_PER_SUITE,
+        "expectation": [f"e{n}" for n in range(count)],
+        "success": [n % 7 != 0 for n in range(count)],
+        "validated_at": [run.end] * count,
+    }
+
+
+def _table(dataset: schema.Dataset, columns: dict[str, list]) -> pa.Table:
+    """A table of ``dataset``'s schema from the given columns; the others are null."""
+    length = len(next(iter(columns.values())))
+    columns = {"schema_version": [schema.SCHEMA_VERSION] * length, **columns}
+    arrays = [
+        pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type)
+        for f in schema.SCHEMAS[dataset]
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema.SCHEMAS[dataset])
+
+
+def _write(
+    root: Path, dataset: schema.Dataset, table: pa.Table, run: Interval, **hive: str
+) -> None:
+    """``table`` as ``run``'s file of ``dataset``, in its ``dt=`` (and other hive) folder."""
+    folder = root / dataset / f"dt={run.dt}"
+    for column in schema.PARTITIONS[dataset][1:]:
+        folder /= f"{column}={hive[column]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, folder / run.file_name)

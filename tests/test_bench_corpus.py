@@ -10,6 +10,8 @@ import pytest
 
 from benchmarks import report, run
 from benchmarks.corpus import MEAN_WORDS, TOWNS, build_corpus, sample_sources
+from benchmarks.measure import Measurement
+from benchmarks.synthetic import UI_PATHS
 from eventwire.config import Settings
 from eventwire.extract.engine import Document, Extractor
 
@@ -23,6 +25,7 @@ STAGES = {
     "recode_run",
     "parquet_write",
     "query_latency",
+    "ui_endpoint",
     "dag_run",
     "direct_run",
 }
@@ -73,6 +76,18 @@ def test_town_names_are_permuted_per_document():
     assert len({frozenset(names) for names in towns_named}) > 20
 
 
+def test_each_endpoint_row_is_judged_by_its_own_median():
+    rows = [
+        Measurement(
+            "ui_endpoint", f"UI endpoint {path}", None, 1, 100, "mentions", median,
+            figures={"median_s": median, "first_s": median, "repeats": 5},
+        )
+        for path, median in (("/api/volumes", 0.5), ("/api/map", 2.0))
+    ]  # fmt: skip
+    lines = report.table(rows, report.targets(rows, None), 3.0).splitlines()
+    assert [line.split()[-1] for line in lines[2:4]] == ["yes", "NO"]
+
+
 @pytest.mark.slow
 def test_bench_runner_reports_every_stage_with_numbers(tmp_path):
     out = tmp_path / "bench.json"
@@ -80,6 +95,7 @@ def test_bench_runner_reports_every_stage_with_numbers(tmp_path):
         [
             "--json", str(out), "--sizes", "20", "--processes", "1", "--budget", "120",
             "--query-events", "3000", "--query-days", "3", "--query-repeats", "2",
+            "--ui-mentions", "960",
             "--dag-articles", "10", "--cache-dir", str(tmp_path / "cache"),
         ]
     )  # fmt: skip
@@ -94,4 +110,7 @@ def test_bench_runner_reports_every_stage_with_numbers(tmp_path):
     assert stages["dag_run"]["items"] == stages["direct_run"]["items"] == 10
     assert isinstance(document["airflow_overhead"], float)
     assert document["machine"]["cpu_count"] >= 1
-    assert {goal["name"] for goal in document["targets"]} >= {report.OVERHEAD_GOAL}
+    endpoints = [item["label"] for item in document["stages"] if item["stage"] == "ui_endpoint"]
+    assert endpoints == [f"UI endpoint {path}" for path in UI_PATHS]
+    endpoint_goal = report.LATENCY_TARGETS["ui_endpoint"][0]
+    assert {goal["name"] for goal in document["targets"]} >= {report.OVERHEAD_GOAL, endpoint_goal}
