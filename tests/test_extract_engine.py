@@ -37,6 +37,10 @@ def _types(mentions: list[dict]) -> set[str]:
     return {m["plover_type"] for m in mentions if not m["negated"]}
 
 
+def _assaults(extractor: Extractor, text: str) -> list[dict]:
+    return [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+
+
 def test_record_has_every_mention_column_and_provenance(extractor) -> None:
     text = "Weather report first.\nSomali troops attacked an al-Shabaab camp in Kismayo on Tuesday."
     [mention] = _extract(extractor, text)
@@ -104,7 +108,7 @@ def test_refusal_is_reject(extractor) -> None:
 
 def test_casualties_and_aircraft(extractor) -> None:
     text = "Nigerian fighter jets bombed a Boko Haram camp near Maiduguri, killing 12 militants."
-    [m] = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    [m] = _assaults(extractor, text)
     assert (m["cameo_code"], m["plover_mode"]) == ("195", "aerial")
     assert m["acled_sub_event_type"] == "Air/drone strike"
     assert m["fatalities"] == 12 and m["injured"] is None
@@ -112,7 +116,7 @@ def test_casualties_and_aircraft(extractor) -> None:
 
 def test_aircraft_destroying_targets_is_an_air_strike(extractor) -> None:
     text = "Russian aircraft destroyed ammunition depots of Islamic State near Deir ez-Zor."
-    [m] = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    [m] = _assaults(extractor, text)
     assert (m["cameo_code"], m["acled_sub_event_type"]) == ("195", "Air/drone strike")
 
 
@@ -377,7 +381,7 @@ def test_extraction_is_deterministic(extractor) -> None:
 def test_tolls_and_states_report_their_event(
     extractor, text: str, killed: int, sub_event: str | None
 ) -> None:
-    mentions = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    mentions = _assaults(extractor, text)
     assert [m["fatalities"] for m in mentions] == [killed]
     assert sub_event is None or mentions[0]["acled_sub_event_type"] == sub_event
 
@@ -406,8 +410,7 @@ def test_a_burning_alive_is_an_attack_on_the_people_it_burned(extractor) -> None
 def test_an_event_noun_with_a_deadly_relative_clause_is_reported(
     extractor, text: str, killed: int
 ) -> None:
-    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
-    assert [m["fatalities"] for m in assaults] == [killed]
+    assert [m["fatalities"] for m in _assaults(extractor, text)] == [killed]
 
 
 def test_ground_retaken_carries_the_dead_of_its_battle(extractor) -> None:
@@ -419,16 +422,6 @@ def test_ground_retaken_carries_the_dead_of_its_battle(extractor) -> None:
     )
 
 
-def test_bodies_found_a_day_later_join_the_event_that_killed_them(extractor) -> None:
-    text = (
-        "Rockets hit a market in Kramatorsk on Tuesday. "
-        "Rescuers found four more bodies under the rubble on Wednesday, bringing the toll to 11."
-    )
-    mentions = _extract(extractor, text)
-    assert {m["acled_sub_event_type"] for m in mentions} == {"Shelling/artillery/missile attack"}
-    assert sorted(m["fatalities"] or 0 for m in mentions) == [0, 11]
-
-
 def test_a_place_an_act_happened_in_is_not_what_it_was_done_to(extractor) -> None:
     text = "A gunman opened fire in a bar in Cape Town on Friday, leaving four dead."
     assert "RETREAT" not in _types(_extract(extractor, text))
@@ -436,8 +429,7 @@ def test_a_place_an_act_happened_in_is_not_what_it_was_done_to(extractor) -> Non
 
 def test_counted_deaths_a_side_is_accused_of_are_reported(extractor) -> None:
     text = "The governor accused bandits of killing eight herders near Sokoto on Friday."
-    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
-    assert [m["fatalities"] for m in assaults] == [8]
+    assert [m["fatalities"] for m in _assaults(extractor, text)] == [8]
 
 
 def test_an_act_a_side_is_accused_of_without_dead_is_no_event(extractor) -> None:
@@ -453,18 +445,34 @@ def test_control_seized_is_ground_not_a_government(extractor) -> None:
 
 def test_no_casualties_in_an_attack_is_an_attack_that_killed_nobody(extractor) -> None:
     text = "There were no casualties in the attack on the gendarmerie post near Dori."
-    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
-    assert [m["fatalities"] for m in assaults] == [0]
+    assert [m["fatalities"] for m in _assaults(extractor, text)] == [0]
 
 
-def test_the_clashes_a_later_sentence_names_are_the_demonstration(extractor) -> None:
-    text = (
-        "Demonstrators set fire to tyres across Lilongwe on Thursday. "
-        "The clashes left at least four people dead."
-    )
+@pytest.mark.parametrize(
+    ("text", "sub_event", "toll"),
+    [
+        # Bodies found on a later day belong to the event that killed them.
+        (
+            "Rockets hit a market in Kramatorsk on Tuesday. Rescuers found four more bodies "
+            "under the rubble on Wednesday, bringing the toll to 11.",
+            "Shelling/artillery/missile attack",
+            11,
+        ),
+        # A later sentence's bare "the clashes" is the demonstration before it.
+        (
+            "Demonstrators set fire to tyres across Lilongwe on Thursday. "
+            "The clashes left at least four people dead.",
+            "Violent demonstration",
+            4,
+        ),
+    ],
+)
+def test_a_later_sentence_joins_the_event_before_it(
+    extractor, text: str, sub_event: str, toll: int
+) -> None:
     mentions = _extract(extractor, text)
-    assert {m["acled_sub_event_type"] for m in mentions} == {"Violent demonstration"}
-    assert sorted(m["fatalities"] or 0 for m in mentions) == [0, 4]
+    assert {m["acled_sub_event_type"] for m in mentions} == {sub_event}
+    assert sorted(m["fatalities"] or 0 for m in mentions) == [0, toll]
 
 
 @pytest.mark.parametrize(
@@ -476,14 +484,12 @@ def test_the_clashes_a_later_sentence_names_are_the_demonstration(extractor) -> 
     ],
 )
 def test_deaths_by_crushing_found_dead_and_run_over_are_events(extractor, text: str) -> None:
-    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
-    assert [m["fatalities"] for m in assaults] == [1]
+    assert [m["fatalities"] for m in _assaults(extractor, text)] == [1]
 
 
 def test_an_after_clause_under_the_dead_a_preposition_names_is_the_event(extractor) -> None:
     text = "A teacher was among the dead after a shell struck a school in Horlivka."
-    assaults = [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
-    assert [(m["acled_sub_event_type"], m["fatalities"]) for m in assaults] == [
+    assert [(m["acled_sub_event_type"], m["fatalities"]) for m in _assaults(extractor, text)] == [
         ("Shelling/artillery/missile attack", 1)
     ]
 
