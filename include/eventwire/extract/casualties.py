@@ -72,7 +72,7 @@ _SELF_PRONOUNS = frozenset({"himself", "herself"})
 # "No one was killed", "nobody was hurt": a toll of 0.
 _NOBODY = frozenset({"nobody", "none", "noone"})
 # Nouns of the dead and hurt that "no" makes a toll of 0.
-_TOLL_NOUNS = frozenset({"casualty", "death", "fatality"})
+TOLL_NOUNS = frozenset({"casualty", "death", "fatality"})
 TOLL = "toll"
 _FATALLY = frozenset({"fatally", "mortally"})
 # Verbs whose subject is the one who died ("three soldiers died", "two succumbed").
@@ -333,7 +333,7 @@ def _antecedent(pronoun: Token) -> Token | None:
 
 def _none_of(noun: Token) -> bool:
     """ "no casualties", "no deaths were reported": a toll of 0."""
-    return noun.lemma_ in _TOLL_NOUNS and any(
+    return noun.lemma_ in TOLL_NOUNS and any(
         c.dep_ == "det" and c.lower_ == "no" for c in noun.children
     )
 

@@ -21,6 +21,7 @@ from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, recoding, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
+from eventwire.extract.casualties import TOLL, TOLL_NOUNS
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
     Roles,
@@ -91,8 +92,6 @@ OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
 # "the death toll from the bombing", "the toll of the attack", "the toll in the clashes".
-TOLL_NOUN = "toll"
-TOLL_NOUNS = frozenset({"casualty", "death", "fatality", "toll"})
 TOLL_PREPOSITIONS = frozenset({"from", "of", "in"})
 FINITE_TAGS = ("VBD", "VBZ", "VBP")
 ACCUSE_ROOT = 11
@@ -326,10 +325,10 @@ def _toll_of(noun: Token) -> Token | None:
     prep = noun.head
     if noun.dep_ != "pobj" or prep.lower_ not in TOLL_PREPOSITIONS:
         return None
-    if prep.head.lemma_ == TOLL_NOUN:
+    if prep.head.lemma_ == TOLL:
         return prep.head
     # "bringing the death toll from the bombing to 21": the phrase hangs on the toll's verb.
-    objects = [c for c in prep.head.children if c.dep_ == "dobj" and c.lemma_ == TOLL_NOUN]
+    objects = [c for c in prep.head.children if c.dep_ == "dobj" and c.lemma_ == TOLL]
     return objects[0] if objects else None
 
 
@@ -923,7 +922,7 @@ class Extractor:
             g |= {c.lower_ for c in governor.children if c.dep_ == "acomp"}
             if head.lower_ in ("in", "during", "by", "after") and g & casualty:
                 return governor
-            if head.lower_ == "in" and governor.lemma_ in TOLL_NOUNS:
+            if head.lower_ == "in" and governor.lemma_ in TOLL_NOUNS | {TOLL}:
                 # "no casualties in the attack", "deaths in the clashes"
                 return governor.head if governor.head.pos_ in ("VERB", "AUX") else governor
             if g & light and head.lower_ in ("in", "on"):
