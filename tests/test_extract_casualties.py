@@ -222,3 +222,18 @@ def test_a_second_verb_borrows_the_first_verbs_victims(nlp, text: str, killed: i
 def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
     text = "All four had been beaten before they were killed near the quarry."
     assert _count(nlp, text).fatalities == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A second object the parser hung on the verb, a bare noun sharing the first's article.
+        ("Gunmen killed a priest and his driver in Kaduna state on Sunday.", 2),
+        ("A farmer and son were hacked to death in their field.", 2),
+        # Lives owned by the counted; a toll that rose from one figure to another.
+        ("The ambush claimed nine policemen's lives.", 9),
+        ("The death toll from the attack climbed from 12 to 19, officials said.", 19),
+    ],
+)
+def test_coordinated_objects_owned_lives_and_changed_tolls(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -193,6 +193,54 @@ def test_assembly_adds_victims_stated_as_additional(extractor) -> None:
     assert lead["fatalities"] == 7
 
 
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # "others" counts victims besides those already counted; two mentions of one
+        # sentence state its figure once.
+        (
+            "Gunmen fired on a funeral procession in Jalalabad on Sunday. Four mourners were "
+            "shot dead. Three others died overnight in hospital.",
+            7,
+        ),
+        # A side's losses in a sentence of their own belong to the fight before.
+        (
+            "Insurgents overran the garrison town of Tibati on Monday after heavy fighting. "
+            "The army said it lost nine soldiers.",
+            9,
+        ),
+    ],
+)
+def test_assembly_counts_later_and_lost_victims(extractor, text: str, killed: int) -> None:
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["fatalities"] == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event"),
+    [
+        # A noun in the passive's agent hit something; a noun after a stated death is its event.
+        (
+            "Two children died when their school bus was hit by a mortar round in Sloviansk.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Five shoppers were confirmed dead after the bombing of a bakery in Kirkuk.",
+            "Remote explosive/landmine/IED",
+        ),
+        # A mention without roles stays when it names the act more precisely than one with.
+        (
+            "Eight villagers were killed and 11 others were hurt in a bomb blast near Ghazni.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
+def test_event_nouns_beside_a_stated_death_type_the_event(extractor, text, sub_event) -> None:
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["acled_sub_event_type"] == sub_event
+    assert lead["fatalities"] is not None
+
+
 def test_assembly_keeps_distinct_acts_apart(extractor) -> None:
     text = (
         "Fierce clashes broke out between troops and militants in Tal Afar. Earlier that day, "
@@ -277,3 +325,16 @@ def test_a_death_protested_about_is_no_toll(extractor) -> None:
 def test_peaceful_gatherings_are_protests(extractor, text) -> None:
     subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
     assert subs == {"Peaceful protest"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen killed a pastor outside his church in Plateau state on Sunday.",
+        "Gunmen killed two schoolteachers and a nurse near Mandera on Friday.",
+        "Unknown attackers killed a local councillor outside his home in Acapulco.",
+    ],
+)
+def test_killing_unarmed_people_of_any_calling_is_an_attack(extractor, text: str) -> None:
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["acled_sub_event_type"] == "Attack"

@@ -32,8 +32,10 @@ MAX_CONFIDENCE = 0.95
 DISORDER_TYPES = frozenset(
     {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
 )
-# Words that state victims besides those counted before ("were also killed").
+# Words that state victims besides those counted before ("were also killed"), in the
+# sentence or, for "others", in the phrase that counts them ("Two others died later").
 ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
+OTHERS = re.compile(r"\bothers\b", re.IGNORECASE)
 # Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
 DISCOVERY = re.compile(r"lexicon:\S+ \+(body|corpse)\b")
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
@@ -224,7 +226,10 @@ def _settle(group: _Group) -> None:
         *(acled.cues_in(m["sentence_text"] or "") for m in telling),
         *(t.cues for t in group.tolls),
     )
-    stated = [_stated(m) for m in members] + list(group.tolls)
+    # Two mentions of one sentence state its figures once ("opened fire ..., killing one").
+    stated = list(
+        {(t.sentence_index, t.fatalities, t.injured): t for t in map(_stated, members)}.values()
+    ) + list(group.tolls)
     fatalities = _combined([(t.fatalities, t.additional) for t in stated])
     injured = _combined([(t.injured, t.additional) for t in stated])
     kind = _most_specific(telling, cues, bool(fatalities))
@@ -281,13 +286,14 @@ def _stated(member: dict) -> Toll:
         member["fatalities"],
         member["injured"],
         member["fatalities_text"],
-        additional=_adds_victims(text),
+        additional=adds_victims(text, member["fatalities_text"]),
     )
 
 
-def _adds_victims(text: str) -> bool:
-    """ "Two AA fighters were also killed": victims besides those already counted."""
-    return bool(ADDITIONAL.search(text))
+def adds_victims(sentence: str, phrase: str | None) -> bool:
+    """ "Two AA fighters were also killed", "Two others died later in hospital": victims
+    besides those already counted."""
+    return bool(ADDITIONAL.search(sentence) or (phrase and OTHERS.search(phrase)))
 
 
 def _combined(figures: list[tuple[int | None, bool]]) -> int | None:
@@ -309,6 +315,12 @@ def _toll_text(
     texts = [t.text for t in tolls if t.text]
     texts += [m["fatalities_text"] for m in members if m["fatalities_text"]]
     return "; ".join(dict.fromkeys(texts)) or None
+
+
+def more_specific(record: dict, others: Sequence[dict]) -> bool:
+    """Whether ``record``'s ACLED sub-event type is more specific than every one of ``others``."""
+    rank = _RANK.get(record["acled_sub_event_type"], len(_RANK))
+    return all(rank < _RANK.get(o["acled_sub_event_type"], len(_RANK)) for o in others)
 
 
 def _most_specific(members: list[dict], cues: frozenset[str], lethal: bool) -> acled.AcledType:

@@ -48,6 +48,8 @@ INJURE = "injure"
 # The role of "life": a casualty word only as what an act cost (``_LIFE_VERBS``).
 LIFE = "life"
 _LOSE = "lose"
+# "The army said it lost six soldiers": the written forms of "lose", whose objects die.
+_LOSE_FORMS = frozenset({"lose", "loses", "lost", "losing"})
 _LIFE_VERBS = frozenset({_LOSE, "claim", "take", "cost"})
 _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
 _VERBS = frozenset({"VERB", "AUX"})
@@ -149,7 +151,7 @@ def casualty_word_forms() -> frozenset[str]:
             forms.add(word[:-1] + "ies")
         if word.endswith("fe"):
             forms.add(word[:-2] + "ves")
-    return frozenset(forms)
+    return frozenset(forms | _LOSE_FORMS)
 
 
 @functools.cache
@@ -276,11 +278,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if anchor is None:
         anchor = _counted_of(victim)
     if anchor is None:
-        article = [
-            c
-            for c in victim.children
-            if c.dep_ in ("det", "poss") and c.lower_ in _OWNER_DETERMINERS
-        ]
+        article = _article(victim)
         collective = _of_many(victim)
         if (
             article
@@ -288,7 +286,8 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
             and victim.tag_ in ("NN", "NNP", "JJ")
             and victim.lower_ not in _casualty_words()
         ):
-            return 1, [article[0], victim]
+            # A shared article ("a husband and wife") is the first noun's number, not this one's.
+            return 1, [article[0], victim] if article[0].head is victim else [victim]
         return None
     misread_range = anchor.ent_type_ == "DATE" and _is_range_entity(anchor)
     if (anchor.ent_type_ in NON_COUNT_ENTITIES and not misread_range) or _counts_something_else(
@@ -300,6 +299,15 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if value is None or value > MAX_PLAUSIBLE_COUNT:
         return None
     return value, run
+
+
+def _article(noun: Token) -> list[Token]:
+    """The article or owner of a singular noun; "a husband and wife": a bare noun coordinated
+    with one shares its article."""
+    own = [c for c in noun.children if c.dep_ in ("det", "poss")]
+    if not own and noun.dep_ == "conj" and noun.head.tag_ == noun.tag_:
+        own = [c for c in noun.head.children if c.dep_ in ("det", "poss")]
+    return [c for c in own if c.lower_ in _OWNER_DETERMINERS]
 
 
 def _of_many(noun: Token) -> bool:
@@ -412,7 +420,7 @@ def _expand(victim: Token) -> list[Token]:
     """A victim and the victims coordinated with it ("13 militants and two soldiers")."""
     if victim.lower_ in _RELATIVE_PRONOUNS and victim.head.dep_ == "relcl":
         victim = victim.head.head
-    out = [victim]
+    out = [victim, *_objects_hung_on_verb(victim)]
     for conj in victim.conjuncts:
         # "seven dead and 22 injured": a conjunct with a casualty word of its own is its own
         # count.
@@ -424,6 +432,18 @@ def _expand(victim: Token) -> list[Token]:
         if listed.dep_ == "appos" and listed.conjuncts:
             out += [listed, *listed.conjuncts]
     return out
+
+
+def _objects_hung_on_verb(victim: Token) -> list[Token]:
+    """ "killed a priest and his driver": a second object the parser coordinated with the
+    verb instead of with the first object, a noun after it with no verb of its own."""
+    if victim.dep_ != "dobj":
+        return []
+    return [
+        c
+        for c in victim.head.children
+        if c.dep_ == "conj" and c.i > victim.i and c.pos_ in ("NOUN", "PROPN")
+    ]
 
 
 def _has_own_casualty_word(noun: Token) -> bool:
@@ -441,7 +461,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pos == LIFE:
         if pred.head.lemma_ == _LOSE:
             return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
-        counted = _of_whom(pred)
+        counted = _of_whom(pred) or _whose(pred)
         return [counted] if counted is not None else [pred]
     # "those killed" stands where "the dead" does.
     among = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
@@ -508,6 +528,12 @@ def _of_whom(noun: Token) -> Token | None:
     return None
 
 
+def _whose(noun: Token) -> Token | None:
+    """ "claimed six soldiers' lives": the counted people a casualty noun belongs to."""
+    owners = [c for c in noun.children if c.dep_ == "poss" and _victim_count(c) is not None]
+    return owners[0] if owners else None
+
+
 def _listed_number(noun: Token) -> Token | None:
     """ "Fatalities: 4", the closing line of an event report."""
     doc = noun.doc
@@ -552,11 +578,20 @@ def _toll_numbers(toll: Token) -> list[Token]:
     found = [
         obj
         for prep in verb.subtree
-        if prep.dep_ == "prep" and prep.lower_ in ("to", "at", "of")
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "at", "of", _CHANGE_OPENER)
         for obj in prep.children
-        if obj.dep_ == "pobj" and _is_number_word(obj)
+        if obj.dep_ == "pobj" and _is_number_word(obj) and _is_toll_end(obj)
     ]
     return found[-1:]
+
+
+def _is_toll_end(number: Token) -> bool:
+    """ "rose to 79", not "rose from 50": a number after "from" is the toll only where the
+    parser took "from 50 to 79" for one phrase, whose head is the later figure."""
+    prep = number.head
+    return prep.lower_ != _CHANGE_OPENER or (
+        number.i > 0 and number.doc[number.i - 1].lower_ == "to"
+    )
 
 
 def _is_topic(noun: Token) -> bool:

@@ -520,7 +520,7 @@ class Extractor:
                     stated.injured,
                     stated.text,
                     cues,
-                    assembly.ADDITIONAL.search(sentence.text) is not None,
+                    assembly.adds_victims(sentence.text, stated.text),
                 )
                 tolls.setdefault(i, []).append(toll)
         for i in sorted(records):
@@ -608,11 +608,15 @@ class Extractor:
                 previous = emitted.get(key)
                 if previous is None or record["confidence"] > previous["confidence"]:
                     emitted[key] = record
-        typed = Counter(key[0] for key in emitted)
+        roled = [r for key, r in emitted.items() if key[1] is not None or key[2] is not None]
         for key, record in emitted.items():
             # An event with neither actor nor recipient adds nothing when the same type is
-            # coded with roles in the sentence ("the killed and injured were taken...").
-            if key[1] is None and key[2] is None and typed[key[0]] > 1:
+            # coded with roles in the sentence ("the killed and injured were taken..."),
+            # unless its sub-event type is more specific ("were killed in a bomb blast"),
+            # which document assembly then gives the event.
+            same_type = [r for r in roled if r["plover_type"] == key[0]]
+            roleless = key[1] is None and key[2] is None
+            if roleless and same_type and not assembly.more_specific(record, same_type):
                 continue
             yield record
 
@@ -906,7 +910,8 @@ class Extractor:
         if any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children):
             return noun
         head = noun.head
-        if noun.dep_ == "compound" and head.dep_ == "dobj":
+        if noun.dep_ == "compound" and head.dep_ in ("dobj", "pobj"):
+            # "a mortar round", "a rocket attack": the phrase the noun names stands for it.
             noun, head = head, head.head
         forms = _forms(head)
         if noun.dep_ in ("dobj", "nsubjpass") and forms & light:
@@ -918,9 +923,13 @@ class Extractor:
         if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
             governor = head.head
             g = _forms(governor)
-            # "four people are dead after a shooting": the state the copula states.
-            g |= {c.lower_ for c in governor.children if c.dep_ == "acomp"}
+            # "four people are dead after a shooting", "were confirmed dead after the
+            # bombing": the state the copula or the verb states.
+            g |= {c.lower_ for c in governor.children if c.dep_ in ("acomp", "oprd")}
             if head.lower_ in ("in", "during", "by", "after") and g & casualty:
+                return governor
+            if head.dep_ == "agent" and g & happen:
+                # "their house was hit by a shell": the passive's agent is the noun that hit.
                 return governor
             if head.lower_ == "in" and governor.lemma_ in TOLL_NOUNS | {TOLL}:
                 # "no casualties in the attack", "deaths in the clashes"
