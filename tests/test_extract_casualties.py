@@ -237,3 +237,17 @@ def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
 )
 def test_coordinated_objects_owned_lives_and_changed_tolls(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # The dead some are among: their number is the toll, and those named among them are
+        # part of a toll stated beside them, not added to it.
+        ("An aid worker was among the 31 dead.", 31),
+        ("Nine pilgrims died when gunmen fired on their bus, and a boy was among the dead.", 9),
+        ("Three medics were among the dead.", 3),
+    ],
+)
+def test_those_among_the_dead(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -338,3 +338,15 @@ def test_peaceful_gatherings_are_protests(extractor, text) -> None:
 def test_killing_unarmed_people_of_any_calling_is_an_attack(extractor, text: str) -> None:
     lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
     assert lead["acled_sub_event_type"] == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("A tribal elder was among the 17 dead in the raid on the market in Kismayo.", 17),
+        ("Four policemen were among the 23 people killed in the ambush near Tillaberi.", 23),
+    ],
+)
+def test_the_event_the_dead_were_among_is_reported(extractor, text: str, killed: int) -> None:
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["fatalities"] == killed

@@ -118,6 +118,8 @@ class _Count:
     # A bomber who "blew himself up" is the toll only where the sentence gives no other: a
     # toll stated beside it ("killing at least 55") is the reporters' count of the dead.
     is_bomber: bool = False
+    # Some of the dead ("a child was among the dead") count only where nothing else does.
+    is_part: bool = False
 
 
 @functools.cache
@@ -463,9 +465,10 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
         counted = _of_whom(pred) or _whose(pred)
         return [counted] if counted is not None else [pred]
-    # "those killed" stands where "the dead" does.
-    among = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
-    if among.dep_ == "pobj" and among.head.lower_ == "among" and among.head.head.pos_ in _VERBS:
+    among = _among_the_dead(pred)
+    if among is not None:
+        if _victim_count(among) is not None:
+            return [among]  # "a journalist was among the 26 dead": the whole toll
         # "Twenty soldiers were among the dead", "two women were among those killed": the
         # clause's subject is counted (ACLED's lower bound when the whole toll is not given).
         return [v for c in among.head.head.children if c.dep_ == "nsubj" for v in _expand(c)]
@@ -502,6 +505,21 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _among_the_dead(pred: Token) -> Token | None:
+    """ "were among the dead", "among those killed": the dead some are said to be among."""
+    # "those killed" stands where "the dead" does.
+    among = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+    if among.dep_ == "pobj" and among.head.lower_ == "among" and among.head.head.pos_ in _VERBS:
+        return among
+    return None
+
+
+def _is_part_of_toll(pred: Token, victim: Token) -> bool:
+    """ "a child was among the dead": some of the dead, whom a toll beside them includes."""
+    among = _among_the_dead(pred)
+    return among is not None and victim is not among
 
 
 def _borrowed_subjects(verb: Token) -> list[Token]:
@@ -744,7 +762,14 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
             tokens = [*run, victim, pred]
             phrase = (min(t.i for t in tokens), max(t.i for t in tokens) + 1)
             out[kind].append(
-                _Count(value, ids, phrase, pred.lemma_ == TOLL, is_bomber=_blew_self_up(pred))
+                _Count(
+                    value,
+                    ids,
+                    phrase,
+                    pred.lemma_ == TOLL,
+                    is_bomber=_blew_self_up(pred),
+                    is_part=_is_part_of_toll(pred, victim),
+                )
             )
     return out
 
@@ -756,6 +781,7 @@ def count_casualties(sent: Span) -> Casualties:
     totals: dict[str, int | None] = {}
     for kind in (KILL, INJURE):
         found = [c for c in counts[kind] if not c.is_bomber] or counts[kind]
+        found = [c for c in found if not c.is_part] or found
         tolls = [c.value for c in found if c.is_toll]
         totals[kind] = max(tolls) if tolls else sum(c.value for c in found) if found else None
         if found:

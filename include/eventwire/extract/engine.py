@@ -722,6 +722,14 @@ class Extractor:
         dead are not."""
         if _is_alleged(clause):
             return self._counted_deaths(clause)
+        if (
+            clause.dep_ == "acl"
+            and clause.head.dep_ == "pobj"
+            and clause.head.head.lower_ == "among"
+        ):
+            # "two soldiers were among the 14 people killed in the ambush": the dead they are
+            # said to be among were killed in it.
+            return bool(_forms(clause) & self._context.casualty)
         if clause.dep_ != "relcl" or not _is_finite_clause(clause):
             return False
         noun = clause.head
@@ -926,6 +934,14 @@ class Extractor:
             # "four people are dead after a shooting", "were confirmed dead after the
             # bombing": the state the copula or the verb states.
             g |= {c.lower_ for c in governor.children if c.dep_ in ("acomp", "oprd")}
+            # "a journalist was among the dead in the attack": the dead they were among.
+            g |= {
+                dead.lower_
+                for among in governor.children
+                if among.dep_ == "prep" and among.lower_ == "among"
+                for dead in among.children
+                if dead.dep_ == "pobj"
+            }
             if head.lower_ in ("in", "during", "by", "after") and g & casualty:
                 return governor
             if head.dep_ == "agent" and g & happen:
