@@ -251,3 +251,22 @@ def test_coordinated_objects_owned_lives_and_changed_tolls(nlp, text: str, kille
 )
 def test_those_among_the_dead(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A noun of killing counts the people it is of.
+        ("Police blamed the killing of four herders in Koro on a rival militia.", 4),
+        ("The assassination of two judges in Peshawar shocked the city.", 2),
+        # A state written after a list is the state of every item in it.
+        (
+            "Fighting between the army and militants in Marawi left three soldiers and six "
+            "militants dead.",
+            9,
+        ),
+        ("The ambush left four soldiers dead and seven rebels wounded.", 4),
+    ],
+)
+def test_nouns_of_killing_and_states_of_lists(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

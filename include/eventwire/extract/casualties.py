@@ -289,7 +289,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
             and victim.lower_ not in _casualty_words()
         ):
             # A shared article ("a husband and wife") is the first noun's number, not this one's.
-            return 1, [article[0], victim] if article[0].head is victim else [victim]
+            return 1, [article[0], victim] if article[0].head.i == victim.i else [victim]
         return None
     misread_range = anchor.ent_type_ == "DATE" and _is_range_entity(anchor)
     if (anchor.ent_type_ in NON_COUNT_ENTITIES and not misread_range) or _counts_something_else(
@@ -485,7 +485,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return []
         return [pred]
     if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
-        return _expand(_phrase_head(pred.head))
+        return _state_of_list(pred, _phrase_head(pred.head)) or _expand(_phrase_head(pred.head))
     if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
         # "49 soldiers were reported killed": the victims are the reporting verb's subject.
         pred = pred.head
@@ -519,7 +519,18 @@ def _among_the_dead(pred: Token) -> Token | None:
 def _is_part_of_toll(pred: Token, victim: Token) -> bool:
     """ "a child was among the dead": some of the dead, whom a toll beside them includes."""
     among = _among_the_dead(pred)
-    return among is not None and victim is not among
+    return among is not None and victim.i != among.i
+
+
+def _state_of_list(adj: Token, noun: Token) -> list[Token]:
+    """ "left three soldiers and six militants dead": a state written after a list, which
+    the parser hangs on the last item, is the state of every item without one of its own."""
+    if adj.dep_ != "amod" or adj.i < noun.i or noun.dep_ != "conj":
+        return []
+    first = noun
+    while first.dep_ == "conj":
+        first = first.head
+    return [n for n in (first, *first.conjuncts) if n.i == noun.i or not _has_own_casualty_word(n)]
 
 
 def _borrowed_subjects(verb: Token) -> list[Token]:
@@ -572,7 +583,7 @@ def _adjective_victims(adj: Token) -> list[Token]:
     verb = adj.head
     for dep in ("dobj", "nsubjpass", "nsubj"):
         for child in verb.children:
-            if child.dep_ == dep and child is not adj:
+            if child.dep_ == dep and child.i != adj.i:
                 return _expand(child)
     if verb.dep_ == "conj":
         return _borrowed_subjects(verb)
