@@ -270,3 +270,19 @@ def test_those_among_the_dead(nlp, text: str, killed: int) -> None:
 )
 def test_nouns_of_killing_and_states_of_lists(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A participle read as the copula's complement is a passive all the same.
+        ("Twenty-seven villagers were slain.", 27),
+        # A number the parser hung on the verb; a closing line that lists its dead.
+        ("Gunmen killed a pastor and two of his sons in Kagoro on Sunday.", 3),
+        ("Fatalities: 17 soldiers and 8 militants.", 25),
+    ],
+)
+def test_irregular_forms_stative_passives_and_listed_fatalities(
+    nlp, text: str, killed: int
+) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -333,6 +333,7 @@ def test_peaceful_gatherings_are_protests(extractor, text) -> None:
         "Gunmen killed a pastor outside his church in Plateau state on Sunday.",
         "Gunmen killed two schoolteachers and a nurse near Mandera on Friday.",
         "Unknown attackers killed a local councillor outside his home in Acapulco.",
+        "Gunmen killed the village head of Tsafe in Zamfara on Monday.",
     ],
 )
 def test_killing_unarmed_people_of_any_calling_is_an_attack(extractor, text: str) -> None:
@@ -350,3 +351,19 @@ def test_killing_unarmed_people_of_any_calling_is_an_attack(extractor, text: str
 def test_the_event_the_dead_were_among_is_reported(extractor, text: str, killed: int) -> None:
     lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
     assert lead["fatalities"] == killed
+
+
+def test_an_irregular_form_of_killing_is_an_attack(extractor) -> None:
+    lead = max(
+        _reported(_extract(extractor, "Raiders slew nine herders near Bokkos.")),
+        key=lambda m: m["confidence"],
+    )
+    assert (lead["acled_sub_event_type"], lead["fatalities"]) == ("Attack", 9)
+
+
+def test_a_toll_sentence_with_an_irregular_form_reaches_the_engine(extractor) -> None:
+    """The cheap prefilter knows "slain" is "slay": the toll sentence is parsed and joins
+    the attack."""
+    text = "Twenty-seven villagers were slain. Raiders attacked the village of Kadisau on Sunday."
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert (lead["acled_sub_event_type"], lead["fatalities"]) == ("Attack", 27)

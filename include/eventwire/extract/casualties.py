@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire.extract.actors import person_words
+from eventwire.extract.lexicon import IRREGULAR_FORMS
 from eventwire.extract.modality import is_cumulative
-from eventwire.extract.roles import is_absolute
+from eventwire.extract.roles import is_absolute, stative_passive_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -149,6 +150,7 @@ def casualty_word_forms() -> frozenset[str]:
     for entry in _casualty_words():
         word = entry.split()[0]  # a phrasal verb's verb: "gunned" of "gun down"
         forms.update({word, word + "s", word + "d", word + "ed", word + word[-1] + "ed"})
+        forms.update(IRREGULAR_FORMS.get(word, ()))  # "slain", "burnt"
         if word.endswith("y"):
             forms.add(word[:-1] + "ies")
         if word.endswith("fe"):
@@ -437,14 +439,15 @@ def _expand(victim: Token) -> list[Token]:
 
 
 def _objects_hung_on_verb(victim: Token) -> list[Token]:
-    """ "killed a priest and his driver": a second object the parser coordinated with the
-    verb instead of with the first object, a noun after it with no verb of its own."""
+    """ "killed a priest and his driver", "a chief and two of his sons": a second object the
+    parser coordinated with the verb instead of with the first object, a noun or number after
+    it with no verb of its own."""
     if victim.dep_ != "dobj":
         return []
     return [
         c
         for c in victim.head.children
-        if c.dep_ == "conj" and c.i > victim.i and c.pos_ in ("NOUN", "PROPN")
+        if c.dep_ == "conj" and c.i > victim.i and c.pos_ in ("NOUN", "PROPN", "NUM")
     ]
 
 
@@ -479,6 +482,8 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         if counted is not None:
             return [counted]
         listed = _listed_number(pred)
+        if listed is not None and listed.dep_ == "nummod" and listed.head.pos_ == "NOUN":
+            return _expand(listed.head)  # "Fatalities: 17 soldiers and 8 militants"
         if listed is not None:
             return [listed]
         if pred.dep_ == "compound" and pred.head.lemma_ == TOLL:
@@ -489,6 +494,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
         # "49 soldiers were reported killed": the victims are the reporting verb's subject.
         pred = pred.head
+    stative = stative_passive_subject(pred)
+    if stative is not None:
+        return _expand(stative)
     deps = [c for c in pred.children if c.dep_ in _VICTIM_DEPS]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
     for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):

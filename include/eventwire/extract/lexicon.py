@@ -79,6 +79,7 @@ IRREGULAR_FORMS = {
     "leave": ("left",),
     "find": ("found",),
     "hit": ("hit",),
+    "slay": ("slew", "slain"),
 }
 # Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
 IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}

@@ -168,8 +168,19 @@ def is_absolute(verb: Token) -> bool:
     return after_with or any(c.dep_ == "mark" and c.lower_ == "with" for c in verb.children)
 
 
+def stative_passive_subject(verb: Token) -> Token | None:
+    """ "Twenty villagers were slain": a participle the parser took for the copula's
+    complement is a passive all the same, whose subject is the copula's."""
+    if verb.tag_ != "VBN" or verb.dep_ != "acomp" or verb.head.lemma_ != "be":
+        return None
+    return _child(verb.head, ("nsubj",))
+
+
 def verb_roles(verb: Token) -> Roles:
     """Actor(s) and recipient(s) of a verb trigger."""
+    stative = stative_passive_subject(verb)
+    if stative is not None:
+        return Roles((), _expand(stative))
     if is_passive(verb):
         actor = _agent(verb) or (_subject(verb.head) if verb.dep_ in ("xcomp", "conj") else None)
         recipient = _child(verb, _PASSIVE_SUBJECTS)
