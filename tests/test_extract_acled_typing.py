@@ -161,6 +161,23 @@ def test_weapon_named_later_makes_the_attack_specific() -> None:
     assert lead["confidence"] == pytest.approx(0.6 + assembly.CONFIDENCE_ASSEMBLED)
 
 
+def test_cues_of_the_group_do_not_undo_what_a_mention_fixed() -> None:
+    """ "Nine people were killed in the firefight": the lexicon fixed a clash; the victims'
+    sector alone does not make it an attack, a civilian named in a later sentence does."""
+    firefight = _record(
+        0,
+        "193",
+        sub="Armed clash",
+        recipient_sector="CVL",
+        text="Nine people were killed in the firefight.",
+    )
+    [alone] = assembly.assemble([dict(firefight)], [])
+    assert alone["acled_sub_event_type"] == "Armed clash"
+    toll = assembly.Toll(1, 2, None, "two civilians died", acled.cues_in("Two civilians died."))
+    [with_civilians] = assembly.assemble([dict(firefight)], [toll])
+    assert with_civilians["acled_sub_event_type"] == "Attack"
+
+
 def test_stated_date_wins_over_the_publication_day() -> None:
     dated = _record(0, "193", event_date=dt.date(2023, 5, 1))
     undated = _record(1, "190")

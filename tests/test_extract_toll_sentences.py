@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from eventwire.config import Settings
-from eventwire.extract.casualties import count_casualties, may_count
+from eventwire.extract.casualties import casualty_word_forms, count_casualties, may_count
 from eventwire.extract.engine import Document, Extractor
 
 
@@ -36,6 +36,11 @@ def test_may_count(nlp, text: str, counts: bool) -> None:
     if not counts:
         found = count_casualties(sent)
         assert (found.fatalities, found.injured, found.text) == (None, None, None)
+
+
+@pytest.mark.parametrize("form", ["slain", "buried", "dying", "wounding", "killings"])
+def test_the_prefilter_knows_the_inflected_forms_of_casualty_words(form: str) -> None:
+    assert form in casualty_word_forms()
 
 
 def test_a_toll_sentence_that_counts_nothing_is_not_recognised(monkeypatch) -> None:

@@ -68,6 +68,9 @@ SPECIFICITY = (
     "Peaceful protest",
 )
 _RANK: dict[str | None, int] = {sub: i for i, sub in enumerate(SPECIFICITY)}
+# Sub-event types the cues of an event's sentences decide: the weapon, what befell a
+# demonstration, a crowd acting on its own.
+CUE_DECIDED = frozenset(SPECIFICITY[: SPECIFICITY.index("Violent demonstration") + 1])
 # PLOVER types that carry a toll, in the order a group's toll is given to its mentions.
 _TOLL_TYPES = ("ASSAULT", "PROTEST")
 _PRECISION_UNKNOWN = 9
@@ -317,6 +320,12 @@ def _toll_text(
     return "; ".join(dict.fromkeys(texts)) or None
 
 
+def _decided_by_cues(kind: acled.AcledType, cues: frozenset[str]) -> bool:
+    if kind.sub_event_type == "Attack":
+        return "civilian" in cues
+    return kind.sub_event_type in CUE_DECIDED
+
+
 def more_specific(record: dict, others: Sequence[dict]) -> bool:
     """Whether ``record``'s ACLED sub-event type is more specific than every one of ``others``."""
     rank = _RANK.get(record["acled_sub_event_type"], len(_RANK))
@@ -324,20 +333,22 @@ def more_specific(record: dict, others: Sequence[dict]) -> bool:
 
 
 def _most_specific(members: list[dict], cues: frozenset[str], lethal: bool) -> acled.AcledType:
-    """The most specific sub-event type any member supports with the group's cues."""
+    """The most specific sub-event type any member supports with the group's cues. A member
+    re-typed with the group's cues may gain what cues decide (a weapon, a demonstration, named
+    civilians), not lose what its own words fixed ("killed in a firefight" is a clash)."""
     options = []
     for m in members:
         if m["acled_sub_event_type"]:
             options.append(acled.AcledType(m["acled_event_type"], m["acled_sub_event_type"]))
-        options.append(
-            acled.acled_type(
-                m["plover_type"],
-                m["cameo_code"],
-                m["actor_sector"],
-                m["recipient_sector"],
-                cues=cues,
-                lethal=lethal,
-            )
+        retyped = acled.acled_type(
+            m["plover_type"],
+            m["cameo_code"],
+            m["actor_sector"],
+            m["recipient_sector"],
+            cues=cues,
+            lethal=lethal,
         )
+        if not m["acled_sub_event_type"] or _decided_by_cues(retyped, cues):
+            options.append(retyped)
     typed = [o for o in options if o.sub_event_type in _RANK]
     return min(typed, key=lambda o: _RANK[o.sub_event_type])

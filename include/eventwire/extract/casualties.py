@@ -150,9 +150,12 @@ def casualty_word_forms() -> frozenset[str]:
     for entry in _casualty_words():
         word = entry.split()[0]  # a phrasal verb's verb: "gunned" of "gun down"
         forms.update({word, word + "s", word + "d", word + "ed", word + word[-1] + "ed"})
+        forms.update({word + "ing", word[:-1] + "ing", word + word[-1] + "ing"})
         forms.update(IRREGULAR_FORMS.get(word, ()))  # "slain", "burnt"
+        if word.endswith("ie"):
+            forms.add(word[:-2] + "ying")  # "dying"
         if word.endswith("y"):
-            forms.add(word[:-1] + "ies")
+            forms.update({word[:-1] + "ies", word[:-1] + "ied"})  # "buried"
         if word.endswith("fe"):
             forms.add(word[:-2] + "ves")
     return frozenset(forms | _LOSE_FORMS)
