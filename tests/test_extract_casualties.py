@@ -286,3 +286,29 @@ def test_irregular_forms_stative_passives_and_listed_fatalities(
     nlp, text: str, killed: int
 ) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # Those named as the dead: the whole toll after "were", part of it after "included".
+        ("The dead included 12 soldiers and 25 civilians.", 37),
+        ("Those killed were two guards and a driver.", 3),
+        ("The shelling killed 30 people; the dead included 12 children.", 30),
+        # "20 of them children" counts some of the people just counted, not more of them.
+        (
+            "A drone strike on a wedding in Kunar killed at least 64 people, 20 of them "
+            "children, health workers said.",
+            64,
+        ),
+        # A range the parser read as a "between" phrase; a toll that reached a figure.
+        (
+            "An air strike on a market in Tigray killed between 50 and 79 people, according "
+            "to different sources.",
+            50,
+        ),
+        ("Gunmen killed 9 people on Monday; by Friday the toll had reached 16.", 16),
+    ],
+)
+def test_named_dead_partitives_ranges_and_reached_tolls(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

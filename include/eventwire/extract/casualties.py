@@ -49,6 +49,10 @@ INJURE = "injure"
 # The role of "life": a casualty word only as what an act cost (``_LIFE_VERBS``).
 LIFE = "life"
 _LOSE = "lose"
+_INCLUDE = "include"
+_PARTITIVE_PRONOUNS = frozenset({"them", "whom", "those", "these"})
+# "The dead included 12 soldiers", "the victims were two guards": verbs naming the dead.
+_NAMING_VERBS = frozenset({_INCLUDE, "be"})
 # "The army said it lost six soldiers": the written forms of "lose", whose objects die.
 _LOSE_FORMS = frozenset({"lose", "loses", "lost", "losing"})
 _LIFE_VERBS = frozenset({_LOSE, "claim", "take", "cost"})
@@ -436,9 +440,19 @@ def _expand(victim: Token) -> list[Token]:
     for listed in victim.children:
         # "the village head, his son and a neighbour": a list the parser took for an
         # appositive, told from one ("Ali, a shepherd") by the items coordinated with it.
-        if listed.dep_ == "appos" and listed.conjuncts:
+        if listed.dep_ == "appos" and listed.conjuncts and not _is_partitive(listed):
             out += [listed, *listed.conjuncts]
     return out
+
+
+def _is_partitive(noun: Token) -> bool:
+    """ "79 people, 50 of them children": some of the people just counted, not more."""
+    return any(
+        g.lower_ in _PARTITIVE_PRONOUNS
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+    )
 
 
 def _objects_hung_on_verb(victim: Token) -> list[Token]:
@@ -471,6 +485,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             return [v for c in pred.head.children if c.dep_ == "nsubj" for v in _expand(c)]
         counted = _of_whom(pred) or _whose(pred)
         return [counted] if counted is not None else [pred]
+    named = _named_as_dead(pred)
+    if named is not None:
+        return [v for c in named.children if c.dep_ in ("dobj", "attr") for v in _expand(c)]
     among = _among_the_dead(pred)
     if among is not None:
         if _victim_count(among) is not None:
@@ -509,6 +526,9 @@ def _victims(pred: Token, pos: str) -> list[Token]:
             continue
         if found:
             return _expand(found[0])
+    ranged = _range_object(pred)
+    if ranged is not None:
+        return [ranged]
     if pos == "adj":
         return _adjective_victims(pred)
     if pred.dep_ == "conj" and not deps and pred.lemma_ in _DYING:
@@ -527,10 +547,23 @@ def _among_the_dead(pred: Token) -> Token | None:
     return None
 
 
+def _named_as_dead(pred: Token) -> Token | None:
+    """ "The dead included 12 soldiers", "those killed were two guards": the verb whose
+    objects name the dead."""
+    subject = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+    if subject.dep_ == "nsubj" and subject.head.lemma_ in _NAMING_VERBS:
+        return subject.head
+    return None
+
+
 def _is_part_of_toll(pred: Token, victim: Token) -> bool:
-    """ "a child was among the dead": some of the dead, whom a toll beside them includes."""
+    """ "a child was among the dead", "the dead included a child": some of the dead, whom a
+    toll beside them includes."""
     among = _among_the_dead(pred)
-    return among is not None and victim.i != among.i
+    named = _named_as_dead(pred)
+    return (among is not None and victim.i != among.i) or (
+        named is not None and named.lemma_ == _INCLUDE
+    )
 
 
 def _state_of_list(adj: Token, noun: Token) -> list[Token]:
@@ -542,6 +575,20 @@ def _state_of_list(adj: Token, noun: Token) -> list[Token]:
     while first.dep_ == "conj":
         first = first.head
     return [n for n in (first, *first.conjuncts) if n.i == noun.i or not _has_own_casualty_word(n)]
+
+
+def _range_object(verb: Token) -> Token | None:
+    """ "killed between 50 and 79 people": an object the parser read as a "between" phrase."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "between":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and any(_is_range(c) for c in obj.children):
+                    return obj
+    return None
+
+
+def _is_range(number: Token) -> bool:
+    return _is_number_word(number) and any(_is_number_word(c) for c in number.conjuncts)
 
 
 def _borrowed_subjects(verb: Token) -> list[Token]:
@@ -612,7 +659,8 @@ def _toll_numbers(toll: Token) -> list[Token]:
     """ "the death toll rose to 13", "the toll is 13", "a toll of 13"."""
     verb = toll.head if toll.dep_ in ("nsubj", "nsubjpass", "dobj") else toll
     for child in verb.children:
-        if child.dep_ == "attr" and _is_number_word(child):
+        # "the toll is 13", "the toll had reached 79"
+        if child.dep_ in ("attr", "dobj") and _is_number_word(child):
             return [child]
     # "rose to 13", "stands at 13", "a toll of 13"; "rose from 58 to 89" takes the later one.
     found = [
