@@ -312,3 +312,14 @@ def test_irregular_forms_stative_passives_and_listed_fatalities(
 )
 def test_named_dead_partitives_ranges_and_reached_tolls(nlp, text: str, killed: int) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Soldiers opened fire on a crowd of protesters in Mandalay, killing half a dozen.", 6),
+        ("Gunmen attacked a bus in Plateau state on Sunday with the loss of five lives.", 5),
+    ],
+)
+def test_half_a_dozen_lives_lost_and_counts_of_their_own(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed

@@ -367,3 +367,9 @@ def test_a_toll_sentence_with_an_irregular_form_reaches_the_engine(extractor) ->
     text = "Twenty-seven villagers were slain. Raiders attacked the village of Kadisau on Sunday."
     lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
     assert (lead["acled_sub_event_type"], lead["fatalities"]) == ("Attack", 27)
+
+
+def test_a_conjunct_with_its_own_casualty_word_is_its_own_count(extractor) -> None:
+    text = "A blast at a market in Kabul has killed five people and injured dozens, police said."
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert (lead["fatalities"], lead["injured"]) == (5, 12)

@@ -50,6 +50,8 @@ INJURE = "injure"
 LIFE = "life"
 _LOSE = "lose"
 _INCLUDE = "include"
+_HALF = "half"
+_LOSS = "loss"
 _PARTITIVE_PRONOUNS = frozenset({"them", "whom", "those", "these"})
 # "The dead included 12 soldiers", "the victims were two guards": verbs naming the dead.
 _NAMING_VERBS = frozenset({_INCLUDE, "be"})
@@ -177,6 +179,9 @@ def parse_number(words: list[str]) -> int | None:
     lower = _range_start(words)
     if lower is not None:
         return parse_number(lower)
+    if words and words[0].lower() == _HALF:
+        whole = parse_number(words[1:])  # "half a dozen"
+        return whole // 2 if whole is not None else None
     table = _number_words()
     total = current = 0
     seen = False
@@ -256,6 +261,8 @@ def _number_run(anchor: Token) -> list[Token]:
         start -= 2
     while end + 1 < len(doc) and _is_number_word(doc[end + 1]):
         end += 1
+    if start > 0 and doc[start - 1].lower_ == _HALF and doc[start].lower_ == "a":
+        start -= 1
     return [
         t
         for t in doc[start : end + 1]
@@ -464,7 +471,10 @@ def _objects_hung_on_verb(victim: Token) -> list[Token]:
     return [
         c
         for c in victim.head.children
-        if c.dep_ == "conj" and c.i > victim.i and c.pos_ in ("NOUN", "PROPN", "NUM")
+        if c.dep_ == "conj"
+        and c.i > victim.i
+        and c.pos_ in ("NOUN", "PROPN", "NUM")
+        and not _has_own_casualty_word(c)
     ]
 
 
@@ -475,6 +485,8 @@ def _has_own_casualty_word(noun: Token) -> bool:
 def _lives_lost(life: Token) -> bool:
     """ "lost their lives", "claimed 23 lives", "took the lives of seven": lives lost, not
     saved or sentenced ("life imprisonment")."""
+    if life.dep_ == "pobj" and life.head.lower_ == "of":
+        return life.head.head.lemma_ == _LOSS  # "with the loss of five lives"
     return life.dep_ in ("dobj", "nsubjpass") and life.head.lemma_ in _LIFE_VERBS
 
 
