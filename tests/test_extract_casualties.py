@@ -227,6 +227,8 @@ def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
 @pytest.mark.parametrize(
     ("text", "killed"),
     [
+        # Who died is the subject of "die", whatever the parser made its object.
+        ("Seven people died in the attack, among them two children, the governor said.", 7),
         # A second object the parser hung on the verb, a bare noun sharing the first's article.
         ("Gunmen killed a priest and his driver in Kaduna state on Sunday.", 2),
         ("A farmer and son were hacked to death in their field.", 2),

@@ -531,7 +531,10 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         return _expand(stative)
     deps = [c for c in pred.children if c.dep_ in _VICTIM_DEPS]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
-    for dep in ("nsubjpass",) if passive else ("dobj", "nsubj"):
+    # "Seven people died ..., among them two children": who died is the subject of a verb of
+    # dying, whatever else the parser made its object.
+    active = ("nsubj", "dobj") if pred.lemma_ in _DYING else ("dobj", "nsubj")
+    for dep in ("nsubjpass",) if passive else active:
         found = [c for c in deps if c.dep_ == dep]
         dying = pred.lemma_ in _DYING or is_absolute(pred)
         if dep == "nsubj" and not dying and pos == "verb":
