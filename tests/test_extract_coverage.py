@@ -38,6 +38,13 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Troops deployed chlorine against the trenches near Kupiansk.", "20", "Chemical weapon"),
         ("Villagers suffered burns after a sarin attack on Latamneh.", "20", "Chemical weapon"),
         ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),
+        ("Sappers found and destroyed a landmine near Kidal.", "08", "Disrupted weapons use"),
+        ("A mortar shell fell on a school in Gorlivka.", "19", "Shelling/artillery/missile attack"),
+        (
+            "A missile fired from Yemen landed near Eilat.",
+            "19",
+            "Shelling/artillery/missile attack",
+        ),
         ("Police thwarted a bombing plot in Kaduna.", "08", "Disrupted weapons use"),
         ("The kidnappers freed four hostages in Zamfara.", "08", "Other"),
         ("Soldiers left the town of Anefis.", "08", "Non-violent transfer of territory"),

@@ -678,7 +678,10 @@ class Extractor:
         if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
             return True
         natural = words.natural
-        return any(t.lemma_.lower() in natural for t in _doers(event))
+        # A noun does it ("a fire", "the earthquake"), not a verb ("a rocket fired from Gaza").
+        return any(
+            t.lemma_.lower() in natural and t.pos_ in ("NOUN", "PROPN") for t in _doers(event)
+        )
 
     def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
         """The coding of one candidate under its modality, or None when it reports no event."""
