@@ -71,6 +71,15 @@ def test_supplement_and_aliases_are_in_the_index(gazetteer: Gazetteer) -> None:
     assert (nineveh.name, nineveh.geo_precision) == ("Ninawa", 3)
 
 
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Darfur", "SDN"), ("Donbass", "UKR"), ("Puntland", "SOM"), ("North Waziristan", "PAK")],
+)
+def test_conflict_regions_news_names_are_regions(gazetteer: Gazetteer, name, country) -> None:
+    region = gazetteer.lookup(name)[0]
+    assert (region.country, region.geo_precision) == (country, 3)
+
+
 def test_countries_and_regions_have_region_precision(gazetteer: Gazetteer) -> None:
     iraq = gazetteer.lookup("Iraq")[0]
     assert (iraq.country, iraq.geo_precision, iraq.admin1) == ("IRQ", 3, None)
