@@ -39,6 +39,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Villagers suffered burns after a sarin attack on Latamneh.", "20", "Chemical weapon"),
         ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),
         ("Sappers found and destroyed a landmine near Kidal.", "08", "Disrupted weapons use"),
+        ("JNIM militants built an outpost near Djibo.", "15", "Headquarters or base established"),
+        (
+            "The militia handed over the airport to government forces.",
+            "08",
+            "Non-violent transfer of territory",
+        ),
         ("A mortar shell fell on a school in Gorlivka.", "19", "Shelling/artillery/missile attack"),
         (
             "A missile fired from Yemen landed near Eilat.",

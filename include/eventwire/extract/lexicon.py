@@ -80,6 +80,8 @@ IRREGULAR_FORMS = {
     "find": ("found",),
     "hit": ("hit",),
     "slay": ("slew", "slain"),
+    "build": ("built",),
+    "forgive": ("forgave", "forgiven"),
 }
 # Irregular form -> lemma, for tokens the model lemmatises wrongly ("retook" -> "retook").
 IRREGULAR_LEMMAS = {form: lemma for lemma, forms in IRREGULAR_FORMS.items() for form in forms}
