@@ -386,3 +386,18 @@ def test_a_conjunct_with_its_own_casualty_word_is_its_own_count(extractor) -> No
     text = "A blast at a market in Kabul has killed five people and injured dozens, police said."
     lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
     assert (lead["fatalities"], lead["injured"]) == (5, 12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The regulator shut down an independent radio station in Bamako.",
+        "The junta suspended the activities of all political parties.",
+        "Officials revoked the accreditation of two foreign correspondents.",
+        "Hackers launched a cyberattack on the electoral commission's servers.",
+        "Soldiers placed the prime minister under house arrest.",
+        "The central bank froze the accounts of three opposition figures.",
+    ],
+)
+def test_restrictions_censorship_and_cyberattacks_coerce(extractor, text: str) -> None:
+    assert "COERCE" in {m["plover_type"] for m in _reported(_extract(extractor, text))}
