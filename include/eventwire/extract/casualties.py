@@ -553,10 +553,14 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     return _number_before(pred)
 
 
+def _the_dead(pred: Token) -> Token:
+    """ "those killed" stands where "the dead" does: the phrase naming the dead."""
+    return pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+
+
 def _among_the_dead(pred: Token) -> Token | None:
     """ "were among the dead", "among those killed": the dead some are said to be among."""
-    # "those killed" stands where "the dead" does.
-    among = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+    among = _the_dead(pred)
     if among.dep_ == "pobj" and among.head.lower_ == "among" and among.head.head.pos_ in _VERBS:
         return among
     return None
@@ -565,7 +569,7 @@ def _among_the_dead(pred: Token) -> Token | None:
 def _named_as_dead(pred: Token) -> Token | None:
     """ "The dead included 12 soldiers", "those killed were two guards": the verb whose
     objects name the dead."""
-    subject = pred.head if pred.dep_ == "acl" and pred.head.lower_ == "those" else pred
+    subject = _the_dead(pred)
     if subject.dep_ == "nsubj" and subject.head.lemma_ in _NAMING_VERBS:
         return subject.head
     return None
