@@ -89,6 +89,14 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Villagers lynched two suspected thieves in Kasese.", "14", "Mob violence"),
         ("Soldiers raped three women in Yei.", "18", "Sexual violence"),
         ("Militants hurled a grenade at a police post in Srinagar.", "18", "Grenade"),
+        ("Troops found a stockpile of detonators in Mopti.", "08", "Disrupted weapons use"),
+        ("Police recovered a haul of bomb-making kits.", "08", "Disrupted weapons use"),
+        ("Sappers neutralised a mine on the road to Kidal.", "08", "Disrupted weapons use"),
+        ("The army handed over two outposts.", "08", "Non-violent transfer of territory"),
+        ("Peacekeepers transferred the camp.", "08", "Non-violent transfer of territory"),
+        ("Two armed factions merged in Idlib.", "15", "Change to group/activity"),
+        ("Rebels held a parade in Goma to mark their victory.", "15", "Other"),
+        ("Aircraft dropped barrels of explosives on Daraya.", "19", "Air/drone strike"),
     ],
 )
 def test_lexicon_covers_the_class(extractor, text, cameo_root, sub_event) -> None:
@@ -127,6 +135,11 @@ def test_event_noun_object_of_a_light_verb_reports_its_event(extractor) -> None:
 def test_event_nouns_talked_about_are_no_events(extractor, text) -> None:
     violent = [m for m in _reported(_extract(extractor, text)) if m["cameo_root"] >= "14"]
     assert violent == []
+
+
+def test_what_an_act_came_from_is_not_what_it_was_done_to(extractor) -> None:
+    text = "The town has slowly recovered from the car bomb attack of 2019."
+    assert [m["cameo_code"] for m in _reported(_extract(extractor, text))] == []
 
 
 def test_event_noun_under_a_promise_is_no_report(extractor) -> None:

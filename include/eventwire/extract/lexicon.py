@@ -323,9 +323,10 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
-# Prepositions that say where an act happened, not what it was done to: "left three dead in
-# Cape Town" is no leaving of a town.
-_WHERE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "outside"})
+# Prepositions that say where an act happened or what it came from, not what it was done to:
+# "left three dead in Cape Town" is no leaving of a town, and "recovered from the bomb attack"
+# no recovering of a bomb.
+_WHERE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "outside", "from"})
 # Where a phrasal pattern's second word stands: "gun down", "hack to", "burn (them) alive".
 PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "oprd", "acomp"})
 
@@ -366,16 +367,23 @@ def _verb_fits(trigger: Trigger, token: Token) -> bool:
 
 
 def _object_fits(obj: Token, word: str) -> bool:
-    """The object or a word naming what it is ("military aid", "700 kg of medicine")."""
-    if _lemma_is(obj, word):
-        return True
-    for child in obj.children:
-        if child.dep_ in ("compound", "amod", "nmod") and _lemma_is(child, word):
-            return True
-        of = child.dep_ == "prep" and child.lower_ == "of"
-        if of and any(_lemma_is(g, word) for g in child.children if g.dep_ == "pobj"):
-            return True
-    return False
+    """The object or a word naming what it is ("military aid", "weapons and ammunition")."""
+    return any(_lemma_is(t, word) for t in _object_words(obj))
+
+
+def _object_words(obj: Token) -> list[Token]:
+    """The object, its modifiers and conjuncts, and what a measure or container of it holds:
+    "700 kg of medicine", "a cache of rifles and ammunition", "a quantity of bomb-making
+    material" are acts on the medicine, the rifles, the bomb-making material."""
+    words = [obj, *(c for c in obj.children if c.dep_ in ("compound", "amod", "nmod", "conj"))]
+    for prep in obj.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for held in prep.children:
+            if held.dep_ == "pobj":
+                words += [t for t in held.subtree if t.i <= held.i]
+                words += [c for c in held.children if c.dep_ == "conj"]
+    return words
 
 
 def _noun_fits(trigger: Trigger, token: Token) -> bool:
