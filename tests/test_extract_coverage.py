@@ -402,7 +402,21 @@ def test_a_conjunct_with_its_own_casualty_word_is_its_own_count(extractor) -> No
         "Hackers launched a cyberattack on the electoral commission's servers.",
         "Soldiers placed the prime minister under house arrest.",
         "The central bank froze the accounts of three opposition figures.",
+        "The governor restricted movement between the districts.",
     ],
 )
 def test_restrictions_censorship_and_cyberattacks_coerce(extractor, text: str) -> None:
     assert "COERCE" in {m["plover_type"] for m in _reported(_extract(extractor, text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "plover_type"),
+    [
+        # The small model lemmatises "bases" as "basis": a pattern's object also matches plurals.
+        ("Rebels abandoned their bases in the hills.", "RETREAT"),
+        ("The opposition ended its boycott of the assembly.", "CONCEDE"),
+        ("The regional bloc suspended Guinea's membership.", "SANCTION"),
+    ],
+)
+def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -> None:
+    assert plover_type in {m["plover_type"] for m in _reported(_extract(extractor, text))}

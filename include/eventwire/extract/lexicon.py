@@ -332,7 +332,17 @@ PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "oprd", "acomp"})
 
 
 def _lemma_is(token: Token, word: str) -> bool:
-    return token.lemma_.lower() == word or token.lower_ == word
+    """The token is this word or its plural: the small model lemmatises some plurals wrongly
+    ("bases" as "basis")."""
+    return token.lemma_.lower() == word or token.lower_ in _plurals(word)
+
+
+@functools.cache
+def _plurals(word: str) -> frozenset[str]:
+    forms = {word, word + "s", word + "es"}
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ies")
+    return frozenset(forms)
 
 
 def _verb_fits(trigger: Trigger, token: Token) -> bool:
