@@ -420,3 +420,24 @@ def test_restrictions_censorship_and_cyberattacks_coerce(extractor, text: str) -
 )
 def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -> None:
     assert plover_type in {m["plover_type"] for m in _reported(_extract(extractor, text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # Headlines without a finite verb, or with one that only says who reports them.
+        ("Eleven herders killed in raid on cattle camp in Jonglei.", 11),
+        ("At least 6 killed in bombing at bus station in Quetta, police say.", 6),
+        # "both" counts two; "a couple" is two people.
+        ("Both guards were shot dead when gunmen robbed the bank in Ikare.", 2),
+        ("A couple was hacked to death by raiders in Ngoroko.", 2),
+        # "as were" shares the casualty; a patrol that came under fire was attacked.
+        ("Four policemen were killed in the raid on Dire, as were two gunmen.", 6),
+        ("A guard died when the convoy came under fire near Timbuktu.", 1),
+        # An ordinal victim in a later sentence is one more.
+        ("A miner was killed by a landmine near Tessit. A second miner died later.", 2),
+    ],
+)
+def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed: int) -> None:
+    lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
+    assert lead["fatalities"] == killed

@@ -33,9 +33,10 @@ DISORDER_TYPES = frozenset(
     {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
 )
 # Words that state victims besides those counted before ("were also killed"), in the
-# sentence or, for "others", in the phrase that counts them ("Two others died later").
+# sentence or, for "others" and ordinals, in the phrase that counts them ("Two others died
+# later", "A second soldier later died").
 ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
-OTHERS = re.compile(r"\bothers\b", re.IGNORECASE)
+OTHERS = re.compile(r"\b(others|second|third|fourth|fifth)\b", re.IGNORECASE)
 # Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
 DISCOVERY = re.compile(r"lexicon:\S+ \+(body|corpse)\b")
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
@@ -294,8 +295,8 @@ def _stated(member: dict) -> Toll:
 
 
 def adds_victims(sentence: str, phrase: str | None) -> bool:
-    """ "Two AA fighters were also killed", "Two others died later in hospital": victims
-    besides those already counted."""
+    """ "Two AA fighters were also killed", "Two others died later in hospital", "A second
+    soldier later died": victims besides those already counted."""
     return bool(ADDITIONAL.search(sentence) or (phrase and OTHERS.search(phrase)))
 
 

@@ -59,6 +59,8 @@ _NAMING_VERBS = frozenset({_INCLUDE, "be"})
 _LOSE_FORMS = frozenset({"lose", "loses", "lost", "losing"})
 _LIFE_VERBS = frozenset({_LOSE, "claim", "take", "cost"})
 _VICTIM_DEPS = ("nsubjpass", "dobj", "nsubj")
+# How a number hangs on the noun it counts; "both" is a determiner.
+_COUNT_DEPS = frozenset({"nummod", "quantmod", "amod", "compound", "det", "predet"})
 _VERBS = frozenset({"VERB", "AUX"})
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
@@ -288,7 +290,7 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
         anchor = victim
     else:
         for child in victim.children:
-            if child.dep_ in ("nummod", "quantmod", "amod", "compound") and _is_number_word(child):
+            if child.dep_ in _COUNT_DEPS and _is_number_word(child):
                 anchor = child
                 break
     if anchor is None and _is_one_person(victim):
@@ -540,7 +542,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         if dep == "nsubj" and not dying and pos == "verb":
             continue
         if found:
-            return _expand(found[0])
+            return _expand(found[0]) + _likewise(pred)
     ranged = _range_object(pred)
     if ranged is not None:
         return [ranged]
@@ -551,6 +553,21 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
     return _number_before(pred)
+
+
+def _likewise(pred: Token) -> list[Token]:
+    """ "Two soldiers were killed, as were three attackers": the subject of an elliptical "as
+    were" clause shares the casualty."""
+    return [
+        v
+        for clause in pred.children
+        if clause.dep_ == "advcl"
+        and clause.lemma_ == "be"
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in clause.children)
+        for s in clause.children
+        if s.dep_ == "nsubj"
+        for v in _expand(s)
+    ]
 
 
 def _the_dead(pred: Token) -> Token:

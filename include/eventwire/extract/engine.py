@@ -256,10 +256,20 @@ def _existential(token: Token) -> bool:
 
 
 def _headline_count(token: Token) -> bool:
-    """ "Five killed in Mali attack", "12 dead as floods...": a headline without a verb, whose
-    participle on the count at its root is what it reports."""
+    """ "Five killed in Mali attack", "12 soldiers killed in ambush", "At least 9 killed in
+    attack, officials say": a headline without a finite verb (or one a speech verb reports),
+    whose participle on the count or the counted noun is what it reports."""
     count = token.head
-    return count.dep_ == "ROOT" and count.pos_ == "NUM"
+    if count.dep_ == "ROOT":
+        return count.pos_ == "NUM" or (count.pos_ == "NOUN" and token.tag_ == "VBN")
+    counted = count.pos_ == "NUM" or any(c.dep_ == "nummod" for c in count.children)
+    reporter = count.head
+    return (
+        counted
+        and count.dep_ == "nsubj"
+        and reporter.dep_ == "ROOT"
+        and bool(_forms(reporter) & lexicon.context_words().speech)
+    )
 
 
 def _under_noun(token: Token) -> bool:
