@@ -434,6 +434,8 @@ def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -
         # "as were" shares the casualty; a patrol that came under fire was attacked.
         ("Four policemen were killed in the raid on Dire, as were two gunmen.", 6),
         ("A guard died when the convoy came under fire near Timbuktu.", 1),
+        # A passive whose auxiliary is left out: "and two guards killed".
+        ("Six pilgrims were wounded, and two guards killed, in a blast in Karbala.", 2),
         # An ordinal victim in a later sentence is one more.
         ("A miner was killed by a landmine near Tessit. A second miner died later.", 2),
     ],

@@ -160,16 +160,19 @@ def _speaker(clause: Token) -> Token | None:
 
 
 def is_absolute(verb: Token) -> bool:
-    """ "with two villagers killed", "Eleven herders killed in raid" (a headline): a bare
-    participle after "with" or at the root without an object, whose subject is who the act
-    was done to."""
+    """ "with two villagers killed", "Eleven herders killed in raid" (a headline), "were
+    wounded, and five others killed" (a passive's auxiliary left out): a bare participle
+    whose subject is who the act was done to."""
     if verb.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
     after_with = verb.dep_ == "pcomp" and verb.head.lower_ == "with"
-    headline = verb.dep_ == "ROOT" and not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)
+    bare = not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)
+    headline = bare and verb.dep_ == "ROOT"
+    gapped = bare and verb.dep_ == "conj" and is_passive(verb.head)
     return (
         after_with
         or headline
+        or gapped
         or any(c.dep_ == "mark" and c.lower_ == "with" for c in verb.children)
     )
 
