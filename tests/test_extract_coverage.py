@@ -428,6 +428,9 @@ def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -
         # Headlines without a finite verb, or with one that only says who reports them.
         ("Eleven herders killed in raid on cattle camp in Jonglei.", 11),
         ("At least 6 killed in bombing at bus station in Quetta, police say.", 6),
+        ("Guard killed, three hurt in attack on bank in Ikare.", 1),
+        ("Two policemen killed, 4 hurt in grenade blast in Sopore, police say.", 2),
+        ("Two gunmen shot and killed three farmers in Guma.", 3),
         # "both" counts two; "a couple" is two people.
         ("Both guards were shot dead when gunmen robbed the bank in Ikare.", 2),
         ("A couple was hacked to death by raiders in Ngoroko.", 2),

@@ -390,11 +390,22 @@ def _is_one_person(victim: Token) -> bool:
     """A person's name ("Tays", "Luis Medellin") or "him", "she" stands for one victim. The
     small model often misses a rare name, but a name with an age or a description beside it
     ("Tays, 32, a shepherd") is a person's."""
-    if victim.lower_ in _ONE_PERSON_PRONOUNS:
+    if victim.lower_ in _ONE_PERSON_PRONOUNS or _headline_person(victim):
         return True
     if victim.tag_ != "NNP":
         return False
     return victim.ent_type_ == "PERSON" or any(_describes_person(c) for c in victim.children)
+
+
+def _headline_person(victim: Token) -> bool:
+    """ "Soldier killed, two wounded": a headline drops the article of its one victim."""
+    return (
+        victim.dep_ == "nsubj"
+        and victim.tag_ in ("NN", "NNP")
+        and victim.lemma_.lower() in person_words()
+        and not any(c.dep_ in ("det", "poss", "nummod") for c in victim.children)
+        and is_absolute(victim.head)
+    )
 
 
 def _describes_person(appositive: Token) -> bool:
