@@ -374,6 +374,14 @@ def _is_side_clause(token: Token) -> bool:
     return purpose or participle
 
 
+def _named_side_events(kept: list[_Coded], main: list[_Coded]) -> list[_Coded]:
+    """ "The sides met in Jeddah, agreeing to a truce": a side clause whose pattern names an
+    ACLED sub-event says more than a main clause whose patterns name none."""
+    if any(e.trigger.acled_sub for e in main):
+        return []
+    return [e for e in kept if e not in main and e.trigger.acled_sub]
+
+
 def _next_start(token: Token) -> int | None:
     """Character offset, in its sentence, of the word after ``token``."""
     doc = token.doc
@@ -672,6 +680,7 @@ class Extractor:
         out.extend(self._obligations(sdoc, {c.predicate.i for c in candidates}))
         kept = [e for e in out if e.token.i not in governors or e.mood.governor is not None]
         main = [e for e in kept if not _is_side_clause(e.predicate)] or kept
+        main += _named_side_events(kept, main)
         if not main and set_aside:
             main = self._structural_fallback(set_aside)
         main = [e for e in main if not self._not_political(sdoc, e)]
