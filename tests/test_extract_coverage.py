@@ -111,6 +111,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Both sides concluded a truce in Bangui.", "05", "Agreement"),
         ("The delegations met in Geneva, agreeing to a ceasefire.", "03", "Agreement"),
         ("Police broke up a sit-in by nurses in Lagos.", "17", "Protest with intervention"),
+        ("A tanker hit a landmine near Tessalit.", "18", "Remote explosive/landmine/IED"),
+        ("Troops beat back an assault on their base near Sake.", "19", "Armed clash"),
+        ("Rockets rained down on Ashdod.", "19", "Shelling/artillery/missile attack"),
+        ("Men in uniform snatched a journalist in Bamako.", "18", "Abduction/forced disappearance"),
+        # A verb's act of its own kind is not lost in the event noun that says when it was.
+        ("Gunmen carried off 30 farmers in a raid.", "18", "Abduction/forced disappearance"),
     ],
 )
 def test_lexicon_covers_the_class(extractor, text, cameo_root, sub_event) -> None:

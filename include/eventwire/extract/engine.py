@@ -412,8 +412,25 @@ _WORD = re.compile(r"[a-z]+")
 OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
 
 
+# Prepositions whose event noun is the circumstance of the verb it hangs on.
+_CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "amid"})
+
+
 def _root(code: str) -> int:
     return int(code[:2])
+
+
+def _absorbed(verb: _Candidate, licensed: set[tuple[int, int | None]]) -> bool:
+    """A verb that licenses an event noun reports that event ("carried out a raid", "fired on
+    a protest", "killed in an attack"), unless the noun only says during what the verb's act
+    of another kind happened ("carried off 80 villagers in a raid")."""
+    i = verb.token.i
+    return (i, None) in licensed or (i, _root(verb.trigger.cameo)) in licensed
+
+
+def _during(noun: Token) -> bool:
+    """ "in a raid", "during a protest": the event noun is the circumstance of its verb."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _CIRCUMSTANCE_PREPOSITIONS
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -658,13 +675,15 @@ class Extractor:
                 predicate = token
             candidates.append(_Candidate(token, trigger, predicate, open_frame))
         absorbed = {
-            c.predicate.i for c in candidates if c.trigger.pos == lexicon.NOUN and not c.open_frame
+            (c.predicate.i, _root(c.trigger.cameo) if _during(c.token) else None)
+            for c in candidates
+            if c.trigger.pos == lexicon.NOUN and not c.open_frame
         }
         out: list[_Coded] = []
         governors: set[int] = set()
         set_aside: list[_Candidate] = []
         for c in candidates:
-            if c.trigger.pos == lexicon.VERB and c.token.i in absorbed:
+            if c.trigger.pos == lexicon.VERB and _absorbed(c, absorbed):
                 continue
             if _is_modifier_clause(c.predicate) and not self._tells_of_event(c.predicate):
                 if _is_finite_clause(c.predicate) and not _is_alleged(c.predicate):
