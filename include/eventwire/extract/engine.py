@@ -425,7 +425,11 @@ def _absorbed(verb: _Candidate, licensed: set[tuple[int, int | None]]) -> bool:
     a protest", "killed in an attack"), unless the noun only says during what the verb's act
     of another kind happened ("carried off 80 villagers in a raid")."""
     i = verb.token.i
-    return (i, None) in licensed or (i, _root(verb.trigger.cameo)) in licensed
+    return (i, None) in licensed or (i, _trigger_root(verb.trigger)) in licensed
+
+
+def _trigger_root(trigger: Trigger) -> int | None:
+    return _root(trigger.cameo) if trigger.cameo else None
 
 
 def _during(noun: Token) -> bool:
@@ -675,7 +679,7 @@ class Extractor:
                 predicate = token
             candidates.append(_Candidate(token, trigger, predicate, open_frame))
         absorbed = {
-            (c.predicate.i, _root(c.trigger.cameo) if _during(c.token) else None)
+            (c.predicate.i, _trigger_root(c.trigger) if _during(c.token) else None)
             for c in candidates
             if c.trigger.pos == lexicon.NOUN and not c.open_frame
         }
