@@ -293,6 +293,21 @@ def test_owner_of_a_place_and_nationality_of_an_actor(nlp, gazetteer) -> None:
     assert [m.relation for m in mentions if m.text == "US"] == [places.REL_NATIONALITY]
 
 
+def test_a_place_owned_by_a_country_is_in_that_country(nlp, gazetteer) -> None:
+    # Iceland has a region GeoNames calls Northwest; Cameroon's is spelt North-West there.
+    text = "Separatists burned a school in Cameroon's Northwest region."
+    assert _locate(nlp, gazetteer, text, "burned", Counter()).country == "CMR"
+
+
+def test_a_nationality_before_a_kind_of_place_is_its_country(nlp, gazetteer) -> None:
+    # "Malian" is also a town in China; an unknown town "of" a nationality is in its country.
+    text = "Jihadists attacked a camp in the central Malian town of Nampala."
+    place = _locate(nlp, gazetteer, text, "attacked", Counter())
+    assert (place.country, place.geo_precision) == ("MLI", 3)
+    known = _locate(nlp, gazetteer, "Clashes erupted in the Libyan city of Zawiya.", "erupted")
+    assert (known.country, known.name) == ("LBY", "Az Zawiyah")
+
+
 def test_dateline_is_the_last_resort(nlp, gazetteer) -> None:
     text = "BASRA - Gunmen killed two guards in Nasiriyah on Monday."
     assert _locate(nlp, gazetteer, text, "killed").name.startswith("Nas")

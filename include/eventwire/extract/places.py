@@ -201,6 +201,8 @@ PLACE_HEAD_NOUNS = (_KIND_NOUNS | {"capital", "port"}) - {"camp", "stronghold"}
 _KIND_NOUN = re.compile(
     r"\s+(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
 )
+# "the Malian town of", "the Libyan city of": a nationality word before one names no place.
+_KIND_OF = re.compile(_KIND_NOUN.pattern + r"\s+of\b")
 # ACLED's notes place an event as "in X (Y, Z)": Y its second- and Z its first-level division;
 # or as "in X (Z)" with the division alone.
 _LOCATOR = re.compile(
@@ -526,6 +528,11 @@ class Gazetteer:
                 spans.append(NameSpan(words[i].start(), words[i + 1].end(), capital, True))
                 i += 2
                 continue
+            country = self._country_of_kind(words[i], text)
+            if country:
+                spans.append(NameSpan(words[i].start(), words[i].end(), country, True))
+                i += 1
+                continue
             found = self._match_at(text, words, i) if _capitalised(words[i].group()) else None
             if found is None:
                 i += 1
@@ -538,9 +545,16 @@ class Gazetteer:
             if any(a <= start < b for a, b in locators):
                 i += n  # read as a whole by _apply_locators
                 continue
+            owned = _owned_by_place(text, start, spans)
+            if owned:
+                # "Cameroon's Northwest region" is in Cameroon, whatever else is so called.
+                candidates = self._in_countries_of(candidates, spans[-1].candidates)
+                if not candidates:
+                    i += n
+                    continue
             tied = (
                 _locative_before(text, start, spans)
-                or _owned_by_place(text, start, spans)
+                or owned
                 or bool(_KIND_NOUN.match(text, end))
                 or any(_names_before(text, end, a) for a, _ in locators)
             )
@@ -565,6 +579,21 @@ class Gazetteer:
             return ()
         iso3, city = found
         return tuple(i for i in self._candidates(city) if self._entries[i].country == iso3)
+
+    def _in_countries_of(
+        self, candidates: tuple[int, ...], owners: tuple[int, ...]
+    ) -> tuple[int, ...]:
+        countries = {self._entries[o].country for o in owners}
+        return tuple(c for c in candidates if self._entries[c].country in countries)
+
+    def _country_of_kind(self, word: re.Match, text: str) -> tuple[int, ...]:
+        """ "the central Malian town of Diafarabe": a nationality word before "<kind> of"
+        places the event in that country, whether or not the town is known."""
+        if not _KIND_OF.match(text, word.end()):
+            return ()
+        found = _capitals().get(word.group())
+        country = None if found is None else self._countries.get(found[0])
+        return () if country is None else (country,)
 
     def _not_a_place_name(
         self, text: str, words: list[re.Match], i: int, n: int, candidates: tuple[int, ...]
@@ -1269,6 +1298,7 @@ def locate_event(
                 m.head.i not in subtree,
                 _RELATION_RANK[m.relation],
                 m.place.geo_precision,
+                m.place.admin1 is None,  # a region of a country before the whole country
                 m.head.dep_ == "poss",  # "Kenya's Mandera county": what is owned, not its owner
                 _dependency_distance(m.head, trigger),
                 abs(m.head.i - trigger.i),
