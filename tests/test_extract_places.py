@@ -308,6 +308,26 @@ def test_a_nationality_before_a_kind_of_place_is_its_country(nlp, gazetteer) -> 
     assert (known.country, known.name) == ("LBY", "Az Zawiyah")
 
 
+def test_a_tiny_town_of_the_written_name_does_not_beat_a_city_spelt_otherwise(
+    nlp, gazetteer
+) -> None:
+    # GeoNames spells the Palestinian city Janin; a Polish village of 1,100 is called Jenin.
+    place = _locate(nlp, gazetteer, "Troops raided the city of Jenin.", "raided", Counter())
+    assert place.country == "PSE"
+
+
+def test_a_route_is_placed_at_its_first_town(nlp, gazetteer) -> None:
+    text = "Bandits ambushed a bus on the Kaduna-Abuja highway."
+    place = _locate(nlp, gazetteer, text, "ambushed", Counter())
+    assert (place.country, place.name) == ("NGA", "Kaduna")
+
+
+def test_the_region_describing_a_town_is_not_the_place(nlp, gazetteer) -> None:
+    text = "A bomb exploded in the market of Kandahar, the capital of Kandahar province."
+    place = _locate(nlp, gazetteer, text, "exploded", Counter())
+    assert place.geo_precision == 1
+
+
 def test_dateline_is_the_last_resort(nlp, gazetteer) -> None:
     text = "BASRA - Gunmen killed two guards in Nasiriyah on Monday."
     assert _locate(nlp, gazetteer, text, "killed").name.startswith("Nas")

@@ -55,6 +55,11 @@ BARE_MENTION_MIN_POPULATION = 100_000
 # One-word names of this many letters or fewer ("In", "An", "Hit") need a locative word before
 # them unless a country in capitals ("US", "UK"): short English words are towns somewhere.
 SHORT_NAME_CHARS = 3
+# A town whose own name is written beats towns that have it only as an alternate name when it
+# has at least this share of the biggest one's people: Islamabad (600,000) beats Chattogram
+# (3.9 million, once called Islamabad), a Polish village Jenin (1,100) does not beat the
+# Palestinian city GeoNames spells Janin (35,000).
+OWN_NAME_MIN_SHARE = 0.1
 # Disambiguation: a candidate in the country the article is mostly about gains up to this much
 # over log10(population), so a village of 1,000 there beats a city of 100,000 elsewhere.
 ARTICLE_COUNTRY_WEIGHT = 3.0
@@ -769,7 +774,15 @@ class Gazetteer:
             candidates = self._candidates(name)
             if candidates:
                 return n, end, candidates
-        return None
+        return self._route_start(words[i])
+
+    def _route_start(self, word: re.Match) -> tuple[int, int, tuple[int, ...]] | None:
+        """ "the Kaduna-Abuja highway": a route between places is named after its first."""
+        parts = word.group().split("-")
+        if len(parts) < 2 or not all(_capitalised(p) for p in parts):
+            return None
+        candidates = self._candidates(parts[0])
+        return (1, word.start() + len(parts[0]), candidates) if candidates else None
 
     def _ordered(
         self, candidates: tuple[int, ...], countries: Counter[str], name: str
@@ -785,11 +798,17 @@ class Gazetteer:
         (Baidoa in a report about Somalia is not a town in Cameroon); then, where some town's
         own name it is, a town that has it only among its alternate names loses (Islamabad,
         not Chattogram, once called so; but "New York" is still the city GeoNames calls "New
-        York City"); then the article's weight for the country and the population decide."""
+        York City"), unless the town named so is tiny beside it (``OWN_NAME_MIN_SHARE``);
+        then the article's weight for the country and the population decide."""
         total = sum(countries.values()) or 1
         written = exact_key(name)
         entries = [self._entries[i] for i in candidates]
-        owned = any(e.kind == _KIND_TOWN and exact_key(e.name) == written for e in entries)
+        towns = [e for e in entries if e.kind == _KIND_TOWN]
+        biggest = max((e.population for e in towns), default=0)
+        owned = any(
+            exact_key(e.name) == written and e.population >= OWN_NAME_MIN_SHARE * biggest
+            for e in towns
+        )
 
         def score(i: int) -> tuple[bool, bool, float]:
             entry = self._entries[i]
@@ -1191,6 +1210,8 @@ def _relation(token: Token) -> tuple[str, bool]:
         near = near or anchor.head.lower_ in _NEAR_NOUNS
         anchor = anchor.head
     dep = anchor.dep_
+    if dep == "pobj" and _describes_a_name(anchor.head.head):
+        return REL_OTHER, near  # "Jalalabad, the capital of Nangarhar": Jalalabad is the place
     if dep == "pobj":
         return _preposition_relation(anchor.head), near
     if dep in ("compound", "amod", "nmod"):
@@ -1200,6 +1221,11 @@ def _relation(token: Token) -> tuple[str, bool]:
     if dep in ("dobj", "attr", "oprd"):
         return REL_OBJECT, near
     return _text_relation(token), near
+
+
+def _describes_a_name(noun: Token) -> bool:
+    """ "Jalalabad, the capital of ...": a noun set beside a name to say what it is."""
+    return noun.dep_ == "appos" and noun.head.pos_ == "PROPN"
 
 
 def _is_place_word(token: Token) -> bool:
