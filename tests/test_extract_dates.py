@@ -29,6 +29,9 @@ def _resolve(nlp, text: str, trigger: str):
     [
         ("on Thursday", (dt.date(2019, 3, 14), "day")),
         ("Monday", (dt.date(2019, 3, 11), "day")),
+        ("late Monday", (dt.date(2019, 3, 11), "day")),
+        ("early on Tuesday", (dt.date(2019, 3, 12), "day")),
+        ("overnight Sunday", (dt.date(2019, 3, 10), "day")),
         ("yesterday", (dt.date(2019, 3, 13), "day")),
         ("last week", (dt.date(2019, 3, 7), "day")),
         ("late February", (dt.date(2019, 2, 1), "month")),

@@ -60,7 +60,7 @@ _LEAD = re.compile(
     r"|as of|the|this past|earlier|later)\s+",
 )
 _PART = re.compile(
-    r"^(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of|middle of)[\s-]+)"
+    r"^(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of|middle of|overnight)[\s-]+)"
 )
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
@@ -143,7 +143,8 @@ def resolve_expression(
 
 
 def _by_rule(expr: str, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
-    if m := _WEEKDAY.match(expr):
+    # "late Monday", "early on Sunday", "overnight Friday": the part of the day is dropped.
+    if m := _WEEKDAY.match(_LEAD.sub("", _PART.sub("", expr))):
         return _weekday(_WEEKDAYS[m.group(1)], published, future or expr.startswith("next")), DAY
     if expr in ("last week", "the past week", "past week"):
         monday = published - dt.timedelta(days=published.weekday() + 7)
