@@ -46,6 +46,8 @@ from eventwire.extract import acled, assembly
         ("COERCE", "173", "COP", "OPP", "Police arrested 40 protesters.", False,
          "Protest with intervention"),
         ("COERCE", "173", "COP", "CVL", "Police arrested a smuggler.", False, "Arrests"),
+        ("COERCE", "173", "COP", "CVL", "Police held students at a march.", False,
+         "Protest with intervention"),
         ("RETREAT", "0872", "MIL", None, "The army withdrew from the town.", False,
          "Non-violent transfer of territory"),
         ("MOBILIZE", "154", "MIL", None, "Troops were deployed to the border.", False,
