@@ -262,6 +262,13 @@ def test_passive_agent_is_the_actor(nlp) -> None:
     assert [t.text for t in roles.recipients] == ["convoy"]
 
 
+def test_what_a_missile_is_aimed_at_is_the_recipient(nlp) -> None:
+    doc = nlp("Guards fired pellets at the strikers outside the mine.")
+    assert [t.text for t in verb_roles(_token(doc, "fired")).recipients] == ["strikers"]
+    doc = nlp("Gunmen shot two farmers at a market.")
+    assert [t.text for t in verb_roles(_token(doc, "shot")).recipients] == ["farmers"]
+
+
 def test_coordinated_actors_are_separate(nlp) -> None:
     doc = nlp("Chile and Peru signed a treaty.")
     roles = verb_roles(_token(doc, "signed"))

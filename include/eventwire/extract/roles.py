@@ -102,6 +102,9 @@ def is_passive(verb: Token) -> bool:
 # Pronouns that, as the subject of a reported clause, stand for its speaker.
 _REPORTED_SELF = frozenset({"he", "she", "it", "they", "we"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
+# Verbs of throwing and firing, and the prepositions naming what they aim at.
+_AIMING_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lob", "launch", "spray", "pelt"})
+_AIM_PREPS = frozenset({"at", "on", "into", "toward", "towards"})
 # Verbs that always take an object in the active voice.
 _OBJECT_VERBS = frozenset({"kill", "injure", "wound", "shoot", "behead", "abduct", "kidnap"})
 # Verbs at a headline's root that report its clause.
@@ -132,6 +135,17 @@ def _prep_object(token: Token, preps: frozenset[str]) -> Token | None:
             if pobj is not None:
                 return pobj
     return None
+
+
+def _target_of_missile(verb: Token) -> Token | None:
+    """ "fired birdshot at protesters", "threw stones at police": what a thrown or fired
+    object is aimed at is the recipient, not the object."""
+    if verb.lemma_ not in _AIMING_VERBS:
+        return None
+    thrown = _child(verb, ("dobj",))
+    if thrown is None or thrown.lemma_.lower() in person_words():
+        return None
+    return _prep_object(verb, _AIM_PREPS)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -241,7 +255,11 @@ def verb_roles(verb: Token) -> Roles:
         actor, recipient = _agent(verb), _child(verb, ("nsubj",))
     else:
         actor = _subject(verb)
-        recipient = _child(verb, ("dobj", "dative")) or _prep_object(verb, RECIPIENT_PREPS)
+        recipient = (
+            _target_of_missile(verb)
+            or _child(verb, ("dobj", "dative"))
+            or _prep_object(verb, RECIPIENT_PREPS)
+        )
     between = _prep_object(verb, frozenset({"between"}))
     if between is not None and actor is None:
         pair = _expand(between)
