@@ -317,10 +317,20 @@ def test_capital_alone_names_its_government(extractor) -> None:
         "A strong earthquake struck eastern Turkey on Monday, killing 40 people.",
         "A fire broke out at a garment factory in Gazipur, killing 9 workers.",
         "Senegal beat Egypt 1-0 in the Cup final in Yaounde on Sunday.",
+        "A ferry capsized on Lake Kivu on Friday, killing 30 passengers.",
+        "A gas explosion in a bakery in Herat killed three people on Monday.",
+        "A stampede at a concert in Luanda killed six people.",
+        "A fire at a warehouse in Kano destroyed goods worth millions.",
     ],
 )
 def test_disasters_and_sport_are_no_political_violence(extractor, text) -> None:
-    assert not [m for m in _extract(extractor, text) if m["plover_type"] == "ASSAULT"]
+    coded = _extract(extractor, text)
+    assert not [m for m in coded if m["plover_type"] == "ASSAULT" or m["acled_event_type"]]
+
+
+def test_an_event_a_denied_report_tells_is_negated(extractor) -> None:
+    text = "The ministry denied reports that police had beaten detainees in Mombasa."
+    assert [m["negated"] for m in _extract(extractor, text) if m["cameo_root"] >= "18"] == [True]
 
 
 def test_a_grenade_near_a_match_is_still_an_attack(extractor) -> None:

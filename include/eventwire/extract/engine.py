@@ -77,6 +77,13 @@ GROUND_NOUNS = frozenset({"control", "territory"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
+# Destroying property (CAMEO 1712): no political act when a fire or a flood does it.
+DESTRUCTION_CODE = "1712"
+# What explodes by accident: "a gas explosion", "a boiler blast", "a tanker explosion".
+ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tanker", "pipeline"})
+# Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
+# a ravine, killing 23").
+ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
@@ -342,11 +349,24 @@ def _toll_of(noun: Token) -> Token | None:
     return objects[0] if objects else None
 
 
+def _clause(predicate: Token) -> Token:
+    """The clause an act is told in: for a participle tacked on a clause ("a fire broke out,
+    killing nine"), that clause's verb."""
+    return predicate.head if predicate.dep_ in ("advcl", "xcomp", "conj") else predicate
+
+
+def _accidental_blast(token: Token) -> bool:
+    """ "a gas explosion", "a boiler blast": an explosion of something that was no weapon."""
+    return any(
+        c.dep_ in ("compound", "amod") and c.lemma_.lower() in ACCIDENTAL_BLAST_SOURCES
+        for c in token.children
+    )
+
+
 def _doers(event: _Coded) -> tuple[Token, ...]:
     """The words naming who did an act: its actors and its clause's subjects, for a participle
-    tacked on a clause ("a fire broke out, killing nine") the subjects of that clause."""
-    predicate = event.predicate
-    clause = predicate.head if predicate.dep_ in ("advcl", "xcomp", "conj") else predicate
+    tacked on a clause the subjects of that clause."""
+    clause = _clause(event.predicate)
     subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
     return tuple(t for head in (*event.roles.actors, *subjects) for t in head.subtree)
 
@@ -713,13 +733,17 @@ class Extractor:
         """Violence done by an earthquake or a fire, or a "beat" or "attack" in a match report
         (a verb sport shares with war, in a sentence with a word of sport), is no political
         event."""
-        if _root(event.code) not in VIOLENT_ROOTS | {18}:
+        if _root(event.code) not in VIOLENT_ROOTS | {18} and not event.code.startswith(
+            DESTRUCTION_CODE
+        ):
             return False
         words = self._context
         sporting = event.trigger.lemma in words.sporting_verb
         if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
             return True
         natural = words.natural
+        if _accidental_blast(event.token) or _clause(event.predicate).lemma_ in ACCIDENT_VERBS:
+            return True  # "a gas explosion", "a bus plunged into a ravine, killing 23"
         # A noun does it ("a fire", "the earthquake"), not a verb ("a rocket fired from Gaza").
         return any(
             t.lemma_.lower() in natural and t.pos_ in ("NOUN", "PROPN") for t in _doers(event)

@@ -42,6 +42,12 @@ _REPORTING_REQUESTS = frozenset({"tell"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
 # How many clause levels up a governing word is looked for ("vowed to continue to attack").
 MAX_GOVERNOR_LEVELS = 2
+# Nouns whose clause says what someone holds happened ("reports that ..."), and verbs besides
+# the denial class that deny what such a noun holds ("rejected claims that ...").
+_CONTENT_NOUNS = frozenset(
+    {"report", "claim", "allegation", "accusation", "rumour", "rumor", "suggestion"}
+)
+_DISMISSING = frozenset({"reject", "dismiss"})
 _WISH_WORDS = frozenset({"want", "wish", "expect", "hope"})
 # Prepositions and marks that open a period reaching up to now ("since 2014", "throughout").
 _PERIOD_OPENERS = frozenset({"since", "throughout"})
@@ -124,6 +130,8 @@ def modality_of(predicate: Token) -> Modality:
         if predicate.dep_ == "ccomp" and governor.lemma_.lower() in words.speech:
             return Modality(REQUEST, False, governor)
         return Modality(HYPOTHETICAL, negated)
+    if _denied_content(predicate, words.denial):
+        return Modality(DONE, True)  # "denied reports that soldiers had killed civilians"
     current = predicate
     for _ in range(MAX_GOVERNOR_LEVELS):
         if not _is_complement(current) or current.head.i == current.i:
@@ -164,6 +172,20 @@ def modality_of(predicate: Token) -> Modality:
     if auxes & words.future or _going_to(predicate):
         return Modality(INTENT, negated)
     return Modality(DONE, negated)
+
+
+def _denied_content(predicate: Token, denial: frozenset[str]) -> bool:
+    """ "denied reports that soldiers had killed", "rejected claims that its troops shelled":
+    the clause says what a report held that someone denies."""
+    noun = predicate.head
+    verb = noun.head
+    return (
+        predicate.dep_ in ("acl", "ccomp")
+        and noun.lemma_.lower() in _CONTENT_NOUNS
+        and noun.dep_ == "dobj"
+        and (verb.lemma_.lower() in denial or verb.lemma_.lower() in _DISMISSING)
+        and not _negated(verb)
+    )
 
 
 def _is_complement(verb: Token) -> bool:
