@@ -476,3 +476,8 @@ def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -
 def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed: int) -> None:
     lead = max(_reported(_extract(extractor, text)), key=lambda m: m["confidence"])
     assert lead["fatalities"] == killed
+
+
+def test_a_courts_sentence_coerces_but_acled_codes_no_event(extractor) -> None:
+    [mention] = _extract(extractor, "A court in Tunis sentenced two activists to five years.")
+    assert (mention["plover_type"], mention["acled_sub_event_type"]) == ("COERCE", None)

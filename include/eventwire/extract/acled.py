@@ -104,6 +104,8 @@ class AcledType:
 
 
 NONE = AcledType(None, None)
+# The lexicon's ACLED column for an act ACLED does not code ("sentenced", "charged").
+NOT_CODED = "none"
 # Verbs of saying: the word before one names a source ("Residents said").
 _SAYING = frozenset({"said", "say", "says", "told", "tell", "reported", "recalled", "added"})
 _PEOPLE_CUES = frozenset({"civilian", "mob"})
@@ -181,7 +183,7 @@ def acled_type(
     ``cues`` are the cue words of the event's sentences (:func:`cues_in`), ``lethal`` whether
     the event killed anyone.
     """
-    if plover_type not in schema.ACLED_CODED_PLOVER_TYPES:
+    if plover_type not in schema.ACLED_CODED_PLOVER_TYPES or override == NOT_CODED:
         return NONE
     if cameo.startswith(_PROTEST_ROOT):
         if actor_sector in ARMED_SECTORS and "protest" not in cues:
