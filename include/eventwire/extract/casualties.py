@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventwire.extract.actors import person_words
-from eventwire.extract.lexicon import IRREGULAR_FORMS
+from eventwire.extract.lexicon import IRREGULAR_FORMS, context_words
 from eventwire.extract.modality import is_cumulative
 from eventwire.extract.roles import is_absolute, stative_passive_subject
 
@@ -43,6 +43,8 @@ NON_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "
 # A casualty figure above this is a misread (a year, a sum of money) rather than a count;
 # ACLED's largest single-event tolls are in the low thousands.
 MAX_PLAUSIBLE_COUNT = 100_000
+# How many clause levels above a count a verb of claiming is looked for.
+CLAIM_LEVELS = 2
 
 KILL = "kill"
 INJURE = "injure"
@@ -129,6 +131,9 @@ class _Count:
     is_bomber: bool = False
     # Some of the dead ("a child was among the dead") count only where nothing else does.
     is_part: bool = False
+    # A side's claim ("the group claimed to have killed 30 soldiers") counts only where no
+    # other account of the dead is given ("but the army said 12 died").
+    is_claimed: bool = False
 
 
 @functools.cache
@@ -566,6 +571,19 @@ def _victims(pred: Token, pos: str) -> list[Token]:
     return _number_before(pred)
 
 
+def _is_claimed(pred: Token) -> bool:
+    """ "claimed to have killed 30", "claimed it had killed 30": a count under a verb of
+    claiming."""
+    verb = pred
+    for _ in range(CLAIM_LEVELS):
+        if verb.dep_ not in ("xcomp", "ccomp") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+        if verb.lemma_.lower() in context_words().claim:
+            return True
+    return False
+
+
 def _likewise(pred: Token) -> list[Token]:
     """ "Two soldiers were killed, as were three attackers": the subject of an elliptical "as
     were" clause shares the casualty."""
@@ -886,6 +904,7 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
                     pred.lemma_ == TOLL,
                     is_bomber=_blew_self_up(pred),
                     is_part=_is_part_of_toll(pred, victim),
+                    is_claimed=_is_claimed(pred),
                 )
             )
     return out
@@ -899,6 +918,7 @@ def count_casualties(sent: Span) -> Casualties:
     for kind in (KILL, INJURE):
         found = [c for c in counts[kind] if not c.is_bomber] or counts[kind]
         found = [c for c in found if not c.is_part] or found
+        found = [c for c in found if not c.is_claimed] or found
         tolls = [c.value for c in found if c.is_toll]
         totals[kind] = max(tolls) if tolls else sum(c.value for c in found) if found else None
         if found:
