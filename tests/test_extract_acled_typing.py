@@ -30,6 +30,8 @@ from eventwire.extract import acled, assembly
         ("PROTEST", "141", "OPP", None, "Police dispersed the marchers.", False,
          "Protest with intervention"),
         ("PROTEST", "145", "OPP", None, "A mob burned the station.", False, "Mob violence"),
+        ("PROTEST", "144", "OPP", None, "Youths blocked roads with burning tyres.", False,
+         "Violent demonstration"),
         ("ASSAULT", "1712", None, None, "Protesters set fire to the office.", False,
          "Violent demonstration"),
         ("ASSAULT", "1821", "CVL", None, "Two men raped a girl.", False, "Sexual violence"),

@@ -240,7 +240,11 @@ def _destroyed_in_protest(cameo: str, actor_sector: str | None, cues: frozenset[
 def _demonstration(
     cameo: str, override: str | None, cues: frozenset[str], lethal: bool
 ) -> AcledType:
-    if cameo.startswith(_RIOT) or override in ("Violent demonstration", "Mob violence"):
+    if (
+        cameo.startswith(_RIOT)
+        or override in ("Violent demonstration", "Mob violence")
+        or "riot" in cues
+    ):
         # A crowd turning on someone is mob violence, unless it is a demonstration turning
         # violent ("youths threw stones during the demonstrations").
         mob = "mob" in cues and "protest" not in cues
