@@ -77,6 +77,8 @@ GROUND_NOUNS = frozenset({"control", "territory"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
+# The verb that reports an act done to its object by naming the act after "to".
+SUBJECTING = "subject"
 # Destroying property (CAMEO 1712): no political act when a fire or a flood does it.
 DESTRUCTION_CODE = "1712"
 # What explodes by accident: "a gas explosion", "a boiler blast", "a tanker explosion".
@@ -1021,6 +1023,8 @@ class Extractor:
                 return governor.head if governor.head.pos_ in ("VERB", "AUX") else governor
             if g & light and head.lower_ in ("in", "on"):
                 return governor
+            if governor.lemma_ == SUBJECTING and head.lower_ == "to":
+                return governor  # "subjected women to sexual violence"
             if g & words.gather and head.lower_ in ("for", "in"):
                 return governor
         return None
