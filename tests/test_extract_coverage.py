@@ -448,9 +448,13 @@ def test_restrictions_censorship_and_cyberattacks_coerce(extractor, text: str) -
         ("Rebels abandoned their bases in the hills.", "RETREAT"),
         ("The opposition ended its boycott of the assembly.", "CONCEDE"),
         ("The regional bloc suspended Guinea's membership.", "SANCTION"),
+        # A sum's "in" names what is given.
+        ("Norway sent $20 million in humanitarian aid to Yemen.", "AID"),
+        ("The two presidents spoke by phone on Friday.", "CONSULT"),
+        ("Paris voiced support for the mediation.", "SUPPORT"),
     ],
 )
-def test_relations_and_ground_given_up(extractor, text: str, plover_type: str) -> None:
+def test_relations_aid_talks_and_ground_given_up(extractor, text: str, plover_type: str) -> None:
     assert plover_type in {m["plover_type"] for m in _reported(_extract(extractor, text))}
 
 

@@ -382,12 +382,15 @@ def _object_fits(obj: Token, word: str) -> bool:
 
 
 def _object_words(obj: Token) -> list[Token]:
-    """The object, its modifiers and conjuncts, and what a measure or container of it holds:
-    "700 kg of medicine", "a cache of rifles and ammunition", "a quantity of bomb-making
-    material" are acts on the medicine, the rifles, the bomb-making material."""
+    """The object, its modifiers and conjuncts, and what a measure, container or sum of it
+    holds: "700 kg of medicine", "a cache of rifles and ammunition", "a quantity of
+    bomb-making material", "$50 million in aid" are acts on the medicine, the rifles, the
+    bomb-making material, the aid."""
     words = [obj, *(c for c in obj.children if c.dep_ in ("compound", "amod", "nmod", "conj"))]
     for prep in obj.children:
-        if prep.dep_ != "prep" or prep.lower_ != "of":
+        # "$50 million in humanitarian aid": a sum's "in" says what it is.
+        holds = prep.lower_ == "of" or (prep.lower_ == "in" and obj.pos_ == "NUM")
+        if prep.dep_ != "prep" or not holds:
             continue
         for held in prep.children:
             if held.dep_ == "pobj":
