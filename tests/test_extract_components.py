@@ -125,6 +125,11 @@ def test_every_table_mode_is_in_the_schema_vocabulary() -> None:
     assert modes <= schema.PLOVER_MODES
 
 
+def test_every_lexicon_pattern_is_listed_once() -> None:
+    patterns = [trigger.pattern for trigger in Lexicon.load().triggers]
+    assert len(patterns) == len(set(patterns))
+
+
 def test_every_lexicon_code_maps_to_plover_and_a_known_acled_sub_type() -> None:
     subs = {s for group in schema.ACLED_SUB_EVENT_TYPES.values() for s in group}
     subs.add(acled.NOT_CODED)

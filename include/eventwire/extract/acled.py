@@ -109,6 +109,8 @@ NOT_CODED = "none"
 # Verbs of saying: the word before one names a source ("Residents said").
 _SAYING = frozenset({"said", "say", "says", "told", "tell", "reported", "recalled", "added"})
 _PEOPLE_CUES = frozenset({"civilian", "mob"})
+# Words after which a participle is an adjective ("the arrested men", "release of detained").
+_ADJECTIVE_OPENERS = frozenset({"the", "of", "for", "their", "its", "his", "her"})
 
 
 def _typed(sub: str | None) -> AcledType:
@@ -152,13 +154,18 @@ def _by_code(path: Path = BY_CODE_FILE) -> dict[str, str]:
 def cues_in(text: str) -> frozenset[str]:
     """The cues named in a text, by single words and two-word phrases. People who only speak
     ("Residents said", "villagers told reporters") are sources: a word right before a verb
-    of saying names no victims and no crowd (protesters who speak still protest)."""
+    of saying names no victims and no crowd (protesters who speak still protest), and a
+    participle after an article or "of" describes people, it tells no intervention."""
     table = _cue_table()
     words = _WORDS.findall(text.lower())
     found = {cue for key in map(" ".join, itertools.pairwise(words)) for cue in table.get(key, ())}
-    for word, after in itertools.pairwise([*words, ""]):
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
         cues = table.get(word, frozenset())
-        found |= cues - _PEOPLE_CUES if after in _SAYING else cues
+        if after in _SAYING:
+            cues -= _PEOPLE_CUES
+        if before in _ADJECTIVE_OPENERS:
+            cues -= {"intervention"}  # "the release of detained activists": no arrest here
+        found |= cues
     return frozenset(found)
 
 
