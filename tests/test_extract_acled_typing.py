@@ -58,6 +58,10 @@ from eventwire.extract import acled, assembly
          "Non-violent transfer of territory"),
         ("MOBILIZE", "154", "MIL", None, "Troops were deployed to the border.", False,
          "Change to group/activity"),
+        ("MOBILIZE", "154", "GOV", None, "The government deployed troops to Tigray.", False,
+         "Change to group/activity"),
+        ("AGREE", "057", "REB", None, "The rebel factions signed a deal.", False, "Agreement"),
+        ("AGREE", "057", "GOV", None, "The ministers signed a trade deal.", False, None),
         ("COERCE", "191", "REB", None, "Militants blockaded the town.", False, "Other"),
     ],
 )  # fmt: skip

@@ -83,6 +83,8 @@ _VIOLENT_ROOTS = ("18", "19", "20")
 _DESTRUCTION = ("1711", "1712")
 _WITHDRAWAL = ("0872", "0874")
 _DEPLOYMENT = "154"
+# Signing or reaching a formal agreement (CAMEO 057): an Agreement when armed forces make it.
+_FORMAL_AGREEMENT = "057"
 _REPRESSION = "175"
 _RIOT = "145"
 _PROTEST_ROOT = "14"
@@ -293,13 +295,19 @@ def _violence(cameo: str, recipient_sector: str | None, cues: frozenset[str]) ->
 
 
 def _strategic(cameo: str, actor_sector: str | None) -> AcledType:
-    """Non-violent moves of armed forces: leaving ground, deploying."""
+    """Non-violent moves of armed forces: leaving ground, deploying (a government deploys its
+    forces too), signing an agreement."""
+    deploying = cameo.startswith(_DEPLOYMENT)
+    if deploying and actor_sector in STATE_SECTORS:
+        return _typed("Change to group/activity")
     if actor_sector not in ARMED_SECTORS:
         return NONE
     if cameo.startswith(_WITHDRAWAL):
         return _typed("Non-violent transfer of territory")
-    if cameo.startswith(_DEPLOYMENT):
+    if deploying:
         return _typed("Change to group/activity")
+    if cameo.startswith(_FORMAL_AGREEMENT):
+        return _typed("Agreement")
     return NONE
 
 
