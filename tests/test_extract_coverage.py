@@ -114,7 +114,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("A tanker hit a landmine near Tessalit.", "18", "Remote explosive/landmine/IED"),
         ("Soldiers subjected girls to sexual violence in Kalehe.", "18", "Sexual violence"),
         ("Militants mortared the airport in Mogadishu.", "19", "Shelling/artillery/missile attack"),
-        ("Two hundred rebels surrendered their weapons in Bunia.", "15", "Change to group/activity"),
+        ("200 rebels surrendered their weapons in Bunia.", "15", "Change to group/activity"),
         ("The sides swapped hostages in Rafah.", "08", "Agreement"),
         ("The parties signed a cessation of hostilities agreement.", "05", "Agreement"),
         ("Detainees were subjected to torture in Tripoli.", "18", "Attack"),
