@@ -479,6 +479,8 @@ def test_relations_aid_talks_and_ground_given_up(extractor, text: str, plover_ty
         ("A guard died when the convoy came under fire near Timbuktu.", 1),
         # A passive whose auxiliary is left out: "and two guards killed".
         ("Six pilgrims were wounded, and two guards killed, in a blast in Karbala.", 2),
+        # The recogniser calls one name of a list a place; its neighbours are people.
+        ("Gunmen tortured and killed Musa Bello, Ali Sani and Ibrahim Garba in Zamfara.", 3),
         # A side's claimed toll yields to another account of the dead in its sentence.
         ("The rebels claimed to have killed 40 troops, but the army said 9 soldiers died.", 9),
         # An ordinal victim in a later sentence is one more.

@@ -399,7 +399,20 @@ def _is_one_person(victim: Token) -> bool:
         return True
     if victim.tag_ != "NNP":
         return False
-    return victim.ent_type_ == "PERSON" or any(_describes_person(c) for c in victim.children)
+    return (
+        victim.ent_type_ == "PERSON"
+        or any(_describes_person(c) for c in victim.children)
+        or _listed_with_people(victim)
+    )
+
+
+def _listed_with_people(name: Token) -> bool:
+    """ "killed Musa Bello, Ali Sani and Ibrahim Garba": a name in a list of people's names is
+    a person's, whatever the recogniser made of it alone."""
+    listed = [c for c in name.children if c.dep_ == "conj"]
+    if name.dep_ == "conj":
+        listed.append(name.head)
+    return any(t.tag_ == "NNP" and t.ent_type_ == "PERSON" for t in listed)
 
 
 def _headline_person(victim: Token) -> bool:
