@@ -438,3 +438,19 @@ def test_nationality_words_choose_between_namesakes(nlp, gazetteer) -> None:
     text = "Iraqi forces drove the militants out of the town of Rawa on Friday."
     [(_, _, place)] = gazetteer.find_mentions(text)
     assert place.country == "IRQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # No place named: the country where the named armed group fights at home.
+        ("M23 rebels seized two villages on Tuesday after heavy fighting.", "COD"),
+        ("The Arakan Army captured a border post on Monday.", "MMR"),
+        # A place named decides, wherever the group comes from.
+        ("Hezbollah fighters clashed with rebels in Qusayr on Sunday.", "SYR"),
+    ],
+)
+def test_an_article_naming_no_place_is_where_its_armed_group_fights(
+    extractor, text: str, country: str
+) -> None:
+    assert {m["country"] for m in _coded(extractor, text)} == {country}

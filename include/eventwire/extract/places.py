@@ -109,6 +109,8 @@ _CAPITAL_AFTER = re.compile(r"\s+capital\b")
 # Sectors of armed groups: a name right before one of their nouns names the group ("Fano
 # militia", "Houthi rebels"), not where it stands.
 GROUP_SECTORS = frozenset({"REB"})
+# Sectors of the groups whose country an article naming no place is taken to be about.
+HOME_GROUP_SECTORS = frozenset({"REB", "MIL", "COP"})
 DUMPS_SUBDIR = "geonames-dumps"
 
 _KIND_TOWN = "town"
@@ -409,6 +411,29 @@ def _group_names() -> frozenset[str]:
         if line and not line.startswith("#"):
             names.update(name.lower() for name in line.rsplit("\t", 1)[-1].split("|"))
     return frozenset(names)
+
+
+@functools.cache
+def _home_groups() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern finding the names of armed groups that fight at home ("M23", "the Arakan
+    Army"), and each name's country (``data/actor_groups.tsv``, armed sectors with a country).
+    All-capital abbreviations match as written, other names in any case."""
+    countries: dict[str, str] = {}
+    for line in ACTOR_GROUPS_FILE.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.startswith("#") or len(fields) != 4 or fields[2] not in HOME_GROUP_SECTORS:
+            continue
+        if fields[1] != "-":
+            countries.update((name, fields[1]) for name in fields[3].split("|"))
+    names = sorted(countries, key=len, reverse=True)
+    pattern = "|".join(re.escape(n) if n.isupper() else "(?i:" + re.escape(n) + ")" for n in names)
+    return re.compile(rf"\b(?:{pattern})\b"), {n.lower(): c for n, c in countries.items()}
+
+
+def _home_group_countries(text: str) -> Counter[str]:
+    """Countries of the home-grown armed groups a text names."""
+    pattern, countries = _home_groups()
+    return Counter(countries[m.group().lower()] for m in pattern.finditer(text))
 
 
 @functools.cache
@@ -1367,7 +1392,9 @@ def article_countries(
         chosen = gazetteer._entries[gazetteer._choose(span.candidates, settled, name)]
         if chosen.country:
             counts[chosen.country] += weight
-    return counts
+    # An article naming no place at all ("M23 rebels seized Rubaya", a town the gazetteer
+    # lacks) is about the country where the armed groups it names fight at home.
+    return counts or _home_group_countries(text)
 
 
 def _nationalities_named(text: str) -> Counter[str]:
