@@ -117,6 +117,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("200 rebels surrendered their weapons in Bunia.", "15", "Change to group/activity"),
         ("The sides swapped hostages in Rafah.", "08", "Agreement"),
         ("Raiders stole 200 cattle near Kotido.", "17", "Looting/property destruction"),
+        ("Jets dropped chlorine-filled canisters on Saraqib.", "19", "Chemical weapon"),
+        ("The rebels paraded captured soldiers in Goma.", "15", "Other"),
         ("Gunmen robbed traders on the road to Beni.", "17", "Looting/property destruction"),
         ("Troops picked up two suspected informants in Gao.", "17", "Arrests"),
         ("The parties signed a cessation of hostilities agreement.", "05", "Agreement"),

@@ -382,11 +382,12 @@ def _object_fits(obj: Token, word: str) -> bool:
 
 
 def _object_words(obj: Token) -> list[Token]:
-    """The object, its modifiers and conjuncts, and what a measure, container or sum of it
-    holds: "700 kg of medicine", "a cache of rifles and ammunition", "a quantity of
-    bomb-making material", "$50 million in aid" are acts on the medicine, the rifles, the
-    bomb-making material, the aid."""
-    words = [obj, *(c for c in obj.children if c.dep_ in ("compound", "amod", "nmod", "conj"))]
+    """The object, the words before it in its phrase ("chlorine-filled canisters"), its
+    conjuncts, and what a measure, container or sum of it holds: "700 kg of medicine", "a
+    cache of rifles and ammunition", "a quantity of bomb-making material", "$50 million in
+    aid" are acts on the medicine, the rifles, the bomb-making material, the aid."""
+    words = [*(t for t in obj.subtree if t.i < obj.i), obj]
+    words += [c for c in obj.children if c.dep_ == "conj"]
     for prep in obj.children:
         # "$50 million in humanitarian aid": a sum's "in" says what it is.
         holds = prep.lower_ == "of" or (prep.lower_ == "in" and obj.pos_ == "NUM")
