@@ -119,6 +119,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Raiders stole 200 cattle near Kotido.", "17", "Looting/property destruction"),
         ("Jets dropped chlorine-filled canisters on Saraqib.", "19", "Chemical weapon"),
         ("The rebels paraded captured soldiers in Goma.", "15", "Other"),
+        ("Police seized a van loaded with rifles in Jos.", "08", "Disrupted weapons use"),
         ("Gunmen robbed traders on the road to Beni.", "17", "Looting/property destruction"),
         ("Troops picked up two suspected informants in Gao.", "17", "Arrests"),
         ("The parties signed a cessation of hostilities agreement.", "05", "Agreement"),

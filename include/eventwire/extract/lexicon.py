@@ -397,7 +397,21 @@ def _object_words(obj: Token) -> list[Token]:
             if held.dep_ == "pobj":
                 words += [t for t in held.subtree if t.i <= held.i]
                 words += [c for c in held.children if c.dep_ == "conj"]
-    return words
+    return words + _loaded_with(obj)
+
+
+def _loaded_with(obj: Token) -> list[Token]:
+    """ "a truck loaded with weapons", "a car packed with explosives": what it carries."""
+    return [
+        g
+        for participle in obj.children
+        if participle.dep_ == "acl" and participle.tag_ == "VBN"
+        for prep in participle.children
+        if prep.dep_ == "prep" and prep.lower_ == "with"
+        for held in prep.children
+        if held.dep_ == "pobj"
+        for g in (held, *(c for c in held.children if c.dep_ == "conj"))
+    ]
 
 
 def _noun_fits(trigger: Trigger, token: Token) -> bool:
