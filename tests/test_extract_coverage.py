@@ -333,6 +333,10 @@ def test_capital_alone_names_its_government(extractor) -> None:
         "A gas explosion in a bakery in Herat killed three people on Monday.",
         "A stampede at a concert in Luanda killed six people.",
         "A fire at a warehouse in Kano destroyed goods worth millions.",
+        "Torrential rains destroyed hundreds of homes in Beira.",
+        "A crocodile attack killed a fisherman on the shore of Lake Turkana.",
+        "A hotel collapsed in Lagos on Wednesday, killing seven workers.",
+        "The central bank raised rates to fight inflation.",
     ],
 )
 def test_disasters_and_sport_are_no_political_violence(extractor, text) -> None:

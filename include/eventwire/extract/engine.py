@@ -85,7 +85,9 @@ DESTRUCTION_CODE = "1712"
 ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tanker", "pipeline"})
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
 # a ravine, killing 23").
-ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
+ACCIDENT_VERBS = frozenset(
+    {"plunge", "derail", "capsize", "overturn", "collide", "collapse", "sink", "crash"}
+)
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
@@ -357,12 +359,9 @@ def _clause(predicate: Token) -> Token:
     return predicate.head if predicate.dep_ in ("advcl", "xcomp", "conj") else predicate
 
 
-def _accidental_blast(token: Token) -> bool:
-    """ "a gas explosion", "a boiler blast": an explosion of something that was no weapon."""
-    return any(
-        c.dep_ in ("compound", "amod") and c.lemma_.lower() in ACCIDENTAL_BLAST_SOURCES
-        for c in token.children
-    )
+def _named_by(token: Token, words: frozenset[str]) -> bool:
+    """ "a gas explosion", "a shark attack": an event noun whose modifier says what did it."""
+    return any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in words for c in token.children)
 
 
 def _doers(event: _Coded) -> tuple[Token, ...]:
@@ -744,8 +743,10 @@ class Extractor:
         if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
             return True
         natural = words.natural
-        if _accidental_blast(event.token) or _clause(event.predicate).lemma_ in ACCIDENT_VERBS:
-            return True  # "a gas explosion", "a bus plunged into a ravine, killing 23"
+        if _named_by(event.token, natural | ACCIDENTAL_BLAST_SOURCES) or (
+            _clause(event.predicate).lemma_ in ACCIDENT_VERBS
+        ):
+            return True  # "a gas explosion", "a shark attack", "a bus plunged ..., killing 23"
         # A noun does it ("a fire", "the earthquake"), not a verb ("a rocket fired from Gaza").
         return any(
             t.lemma_.lower() in natural and t.pos_ in ("NOUN", "PROPN") for t in _doers(event)
