@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire.extract.actors import person_words
+from eventwire.extract.lexicon import context_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -107,8 +108,6 @@ _AIMING_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lob", "launch", "s
 _AIM_PREPS = frozenset({"at", "on", "into", "toward", "towards"})
 # Verbs that always take an object in the active voice.
 _OBJECT_VERBS = frozenset({"kill", "injure", "wound", "shoot", "behead", "abduct", "kidnap"})
-# Verbs at a headline's root that report its clause.
-_REPORTING = frozenset({"say", "report", "confirm", "announce", "claim", "state"})
 # Verbs whose subject is who died or was hurt, never who acted.
 _VICTIM_VERBS = frozenset({"die", "perish", "succumb", "suffer"})
 # "Four people are dead after a shooting": the subject of these states is a victim too.
@@ -212,7 +211,8 @@ def _headline(verb: Token) -> bool:
     if verb.dep_ == "ROOT":
         return True
     reporter = verb.head
-    return verb.dep_ == "ccomp" and reporter.dep_ == "ROOT" and reporter.lemma_ in _REPORTING
+    speech = context_words().speech
+    return verb.dep_ == "ccomp" and reporter.dep_ == "ROOT" and reporter.lemma_ in speech
 
 
 def _people(noun: Token) -> bool:
