@@ -84,8 +84,8 @@ DESTRUCTION_CODE = "1712"
 # What explodes by accident: "a gas explosion", "a boiler blast", "a tanker explosion".
 ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tanker", "pipeline"})
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
-# a ravine, killing 23").
-# Not "crash", "collapse" or "sink": drones crash into homes and buildings collapse after strikes.
+# a ravine, killing 23"); not "crash", "collapse" or "sink": drones crash into homes, and
+# buildings collapse and ships sink after strikes.
 ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
