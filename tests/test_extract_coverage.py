@@ -500,3 +500,23 @@ def test_a_courts_sentence_coerces_but_acled_codes_no_event(extractor) -> None:
 def test_a_drone_crashing_into_a_home_is_still_an_attack(extractor) -> None:
     text = "A Russian drone crashed into an apartment block in Kyiv, killing three people."
     assert "ASSAULT" in {m["plover_type"] for m in _reported(_extract(extractor, text))}
+
+
+def test_a_wars_tally_and_how_long_it_lasted_are_no_event_of_the_day(extractor) -> None:
+    text = (
+        "A drone strike on a bus station in Sennar killed six people on Monday, medics said, "
+        "as fighting between the army and the RSF entered its second year. "
+        "The war has killed tens of thousands."
+    )
+    [lead] = [m for m in _reported(_extract(extractor, text)) if m["acled_sub_event_type"]]
+    assert (lead["acled_sub_event_type"], lead["fatalities"]) == ("Air/drone strike", 6)
+
+
+def test_insurgents_whose_victims_the_parser_lost_are_no_victims(extractor) -> None:
+    # The parse makes "15 farmers" the subject of "said": the insurgents still did the killing.
+    text = (
+        "Suspected insurgents killed at least 15 farmers working in rice fields near Damboa "
+        "on Saturday, a militia leader and residents said."
+    )
+    subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
+    assert subs == {"Attack"}

@@ -77,6 +77,8 @@ GROUND_NOUNS = frozenset({"control", "territory"})
 # CAMEO roots of cooperation (03-08), whose negation or refusal is a REJECT.
 COOPERATIVE_ROOTS = frozenset(range(3, 9))
 VIOLENT_ROOTS = frozenset({18, 19, 20})
+# Spans a conflict is said to have lasted ("entered its sixth month").
+DURATION_NOUNS = frozenset({"day", "week", "month", "year"})
 # The verb that reports an act done to its object by naming the act after "to".
 SUBJECTING = "subject"
 # Destroying property (CAMEO 1712): no political act when a fire or a flood does it.
@@ -394,6 +396,15 @@ def _is_side_clause(token: Token) -> bool:
     return purpose or participle
 
 
+def _lasting(noun: Token) -> bool:
+    """ "as fighting between the army and the RSF entered its sixth month": how long a conflict
+    has lasted, not an event of the day."""
+    return noun.dep_ == "nsubj" and any(
+        c.dep_ in ("dobj", "npadvmod") and c.lemma_.lower() in DURATION_NOUNS
+        for c in noun.head.children
+    )
+
+
 def _named_side_events(kept: list[_Coded], main: list[_Coded]) -> list[_Coded]:
     """ "The sides met in Jeddah, agreeing to a truce": a side clause whose pattern names an
     ACLED sub-event says more than a main clause whose patterns name none."""
@@ -685,7 +696,9 @@ class Extractor:
             trigger = self.lexicon.match(token)
             if trigger is None:
                 continue
-            if trigger.pos == lexicon.NOUN and (_names_a_date(token) or _looks_back(token)):
+            if _lasting(token) or (
+                trigger.pos == lexicon.NOUN and (_names_a_date(token) or _looks_back(token))
+            ):
                 continue
             open_frame = False
             if trigger.pos == lexicon.NOUN:

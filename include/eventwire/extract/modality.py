@@ -42,6 +42,8 @@ _REPORTING_REQUESTS = frozenset({"tell"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
 # How many clause levels up a governing word is looked for ("vowed to continue to attack").
 MAX_GOVERNOR_LEVELS = 2
+# Nouns of a whole conflict: what one has killed "so far" is its tally, not one event's toll.
+_WHOLE_CONFLICTS = frozenset({"war", "conflict", "insurgency", "crisis", "rebellion"})
 # Nouns whose clause says what someone holds happened ("reports that ..."), and verbs besides
 # the denial class that deny what such a noun holds ("rejected claims that ...").
 _CONTENT_NOUNS = frozenset(
@@ -256,11 +258,15 @@ def _is_toll(predicate: Token) -> bool:
 
 
 def is_cumulative(predicate: Token) -> bool:
-    """A perfect-tense act over a period up to now: a tally of many events, not one."""
+    """A perfect-tense act over a period up to now, or of a whole war ("the war has killed
+    thousands"): a tally of many events, not one."""
     perfect = predicate.tag_ == "VBN" and any(
         c.dep_ == "aux" and c.lemma_.lower() == "have" for c in predicate.children
     )
-    return perfect and any(_opens_period(t) for t in _period_phrases(predicate))
+    of_a_war = any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in _WHOLE_CONFLICTS for c in predicate.children
+    )
+    return perfect and (of_a_war or any(_opens_period(t) for t in _period_phrases(predicate)))
 
 
 def _period_phrases(predicate: Token) -> list[Token]:

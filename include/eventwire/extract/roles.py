@@ -216,13 +216,11 @@ def _headline(verb: Token) -> bool:
 
 
 def _people(noun: Token) -> bool:
-    """A count or a noun of people: what a headline's passive can have been done to ("Two
-    killed", "Soldier killed"), unlike "An air strike killed between 50 and 79"."""
-    return (
-        noun.pos_ == "NUM"
-        or noun.lemma_.lower() in person_words()
-        or any(c.dep_ == "nummod" for c in noun.children)
-    )
+    """A count of people or one person: what a headline's passive can have been done to ("Two
+    killed", "Five soldiers killed", "Soldier killed"), unlike "An air strike killed between
+    50 and 79" or "Insurgents killed ..." with an object the parser lost."""
+    one = noun.tag_ in ("NN", "NNP") and noun.lemma_.lower() in person_words()
+    return noun.pos_ == "NUM" or one or any(c.dep_ == "nummod" for c in noun.children)
 
 
 def _shares(verb: Token) -> bool:
