@@ -299,6 +299,12 @@ def test_a_place_owned_by_a_country_is_in_that_country(nlp, gazetteer) -> None:
     assert _locate(nlp, gazetteer, text, "burned", Counter()).country == "CMR"
 
 
+def test_congo_in_the_news_is_the_democratic_republic(nlp, gazetteer) -> None:
+    text = "Militiamen killed six people in eastern Congo's Ituri province."
+    place = _locate(nlp, gazetteer, text, "killed", Counter())
+    assert (place.country, place.name) == ("COD", "Ituri")
+
+
 def test_a_nationality_before_a_kind_of_place_is_its_country(nlp, gazetteer) -> None:
     # "Malian" is also a town in China; an unknown town "of" a nationality is in its country.
     text = "Jihadists attacked a camp in the central Malian town of Nampala."
