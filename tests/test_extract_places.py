@@ -293,45 +293,33 @@ def test_owner_of_a_place_and_nationality_of_an_actor(nlp, gazetteer) -> None:
     assert [m.relation for m in mentions if m.text == "US"] == [places.REL_NATIONALITY]
 
 
-def test_a_place_owned_by_a_country_is_in_that_country(nlp, gazetteer) -> None:
-    # Iceland has a region GeoNames calls Northwest; Cameroon's is spelt North-West there.
-    text = "Separatists burned a school in Cameroon's Northwest region."
-    assert _locate(nlp, gazetteer, text, "burned", Counter()).country == "CMR"
-
-
-def test_congo_in_the_news_is_the_democratic_republic(nlp, gazetteer) -> None:
-    text = "Militiamen killed six people in eastern Congo's Ituri province."
-    place = _locate(nlp, gazetteer, text, "killed", Counter())
-    assert (place.country, place.name) == ("COD", "Ituri")
-
-
-def test_a_nationality_before_a_kind_of_place_is_its_country(nlp, gazetteer) -> None:
-    # "Malian" is also a town in China; an unknown town "of" a nationality is in its country.
-    text = "Jihadists attacked a camp in the central Malian town of Nampala."
-    place = _locate(nlp, gazetteer, text, "attacked", Counter())
-    assert (place.country, place.geo_precision) == ("MLI", 3)
-    known = _locate(nlp, gazetteer, "Clashes erupted in the Libyan city of Zawiya.", "erupted")
-    assert (known.country, known.name) == ("LBY", "Az Zawiyah")
-
-
-def test_a_tiny_town_of_the_written_name_does_not_beat_a_city_spelt_otherwise(
-    nlp, gazetteer
-) -> None:
-    # GeoNames spells the Palestinian city Janin; a Polish village of 1,100 is called Jenin.
-    place = _locate(nlp, gazetteer, "Troops raided the city of Jenin.", "raided", Counter())
-    assert place.country == "PSE"
-
-
-def test_a_route_is_placed_at_its_first_town(nlp, gazetteer) -> None:
-    text = "Bandits ambushed a bus on the Kaduna-Abuja highway."
-    place = _locate(nlp, gazetteer, text, "ambushed", Counter())
-    assert (place.country, place.name) == ("NGA", "Kaduna")
-
-
-def test_the_region_describing_a_town_is_not_the_place(nlp, gazetteer) -> None:
-    text = "A bomb exploded in the market of Kandahar, the capital of Kandahar province."
-    place = _locate(nlp, gazetteer, text, "exploded", Counter())
-    assert place.geo_precision == 1
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # Iceland has a region GeoNames calls Northwest; Cameroon's is spelt North-West there.
+        ("Separatists burned a school in Cameroon's Northwest region.", "burned",
+         {"country": "CMR"}),
+        # The wires write "Congo" for the Democratic Republic.
+        ("Militiamen killed six people in eastern Congo's Ituri province.", "killed",
+         {"country": "COD", "name": "Ituri"}),
+        # "Malian" is also a town in China; an unknown town "of" a nationality is in its country.
+        ("Jihadists attacked a camp in the central Malian town of Nampala.", "attacked",
+         {"country": "MLI", "geo_precision": 3}),
+        ("Clashes erupted in the Libyan city of Zawiya.", "erupted",
+         {"country": "LBY", "name": "Az Zawiyah"}),
+        # GeoNames spells the Palestinian city Janin; a Polish village of 1,100 is called Jenin.
+        ("Troops raided the city of Jenin.", "raided", {"country": "PSE"}),
+        # A route is placed at its first town.
+        ("Bandits ambushed a bus on the Kaduna-Abuja highway.", "ambushed",
+         {"country": "NGA", "name": "Kaduna"}),
+        # The region describing a town is not the place.
+        ("A bomb exploded in the market of Kandahar, the capital of Kandahar province.",
+         "exploded", {"geo_precision": 1}),
+    ],
+)  # fmt: skip
+def test_how_news_names_a_place(nlp, gazetteer, text: str, trigger: str, expected: dict) -> None:
+    place = _locate(nlp, gazetteer, text, trigger, Counter())
+    assert {field: getattr(place, field) for field in expected} == expected
 
 
 def test_dateline_is_the_last_resort(nlp, gazetteer) -> None:
