@@ -149,6 +149,21 @@ def test_additional_victims_are_added() -> None:
     assert lead["rule"].endswith("+doc:s0,s1")
 
 
+@pytest.mark.parametrize(
+    ("later", "figure", "toll"),
+    [
+        ("25 militants were killed", 25, 37),
+        ("12 soldiers died", 12, 12),
+        ("three soldiers were among the dead", 3, 12),
+        ("The toll rose to 15", 15, 15),
+    ],
+)
+def test_counts_of_different_sides_add_up(later: str, figure: int, toll: int) -> None:
+    records = [_record(0, "193", fatalities=12, fatalities_text="killed 12 soldiers")]
+    [lead] = assembly.assemble(records, [assembly.Toll(1, figure, None, later)])
+    assert lead["fatalities"] == toll
+
+
 def test_toll_far_after_the_act_stays_out() -> None:
     far = assembly.WINDOW_SENTENCES + 1
     [lead] = assembly.assemble([_record(0, "193")], [assembly.Toll(far, 9, None, "9 died")])

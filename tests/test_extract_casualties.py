@@ -279,3 +279,28 @@ def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
 def test_phrasings_of_the_dead_met_in_news(nlp, text: str, killed: int) -> None:
     """Misparses and phrasings found with the project's own news-style probe sentences."""
     assert _count(nlp, text).fatalities == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # A total and the counts that break it down are one toll.
+        (
+            "Raiders killed 14 people in two villages of Koro: nine in Yoro and five in "
+            "Dinangourou.",
+            14,
+        ),
+        ("The fighting killed 30 people - 12 soldiers, 15 militants and three civilians.", 30),
+        # Counts that do not add up to another are each side's dead.
+        ("Clashes killed 7 soldiers, 7 rebels and 2 civilians near Rutshuru.", 16),
+        # "the number killed" is a tally, not a victim.
+        ("Police shot dead two protesters, bringing the number killed since March to 40.", 2),
+    ],
+)
+def test_a_breakdown_is_not_added_to_its_total(nlp, text: str, killed: int) -> None:
+    assert _count(nlp, text).fatalities == killed
+
+
+def test_the_phrase_names_whose_dead_were_counted(nlp) -> None:
+    assert _count(nlp, "Troops killed 14 of the attackers.").text == "killed 14 of the attackers"
+    assert _count(nlp, "Government forces lost 29 men.").text == "Government forces lost 29 men"

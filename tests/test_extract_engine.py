@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from eventwire import schema
 from eventwire.config import Settings
+from eventwire.extract.acled_eval import lead_event
 from eventwire.extract.engine import (
     CARRY_BACK_SENTENCES,
     Document,
@@ -501,3 +502,32 @@ def test_breaking_up_a_march_is_force_on_a_demonstration(extractor) -> None:
         "175",
         "Protest with intervention",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "toll"),
+    [
+        # Each side's dead, counted in sentences of their own, add up.
+        ("Fifty rebels died in the battle for Ménaka, the army said. It lost 31 soldiers.", 81),
+        (
+            "Insurgents killed nine policemen in an ambush near Mocímboa. Troops later killed "
+            "14 of the attackers.",
+            23,
+        ),
+        # One side's dead told twice are one toll.
+        ("Bandits killed six villagers in Kebbi. The six villagers were buried on Friday.", 6),
+        # A figure stated as the new toll holds the dead it adds.
+        (
+            "A grenade killed two people at a rally in Gitega. Three more died overnight, "
+            "bringing the toll to five.",
+            5,
+        ),
+        # "more" still adds where no new toll is given.
+        ("Gunmen shot dead four guards at a mine in Kamituga. Two more guards died later.", 6),
+    ],
+)
+def test_the_dead_of_each_side_add_up_and_restated_ones_do_not(
+    extractor, text: str, toll: int
+) -> None:
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["fatalities"] == toll

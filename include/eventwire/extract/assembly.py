@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from eventwire.extract import acled
+from eventwire.extract.actors import sector_of_word
 
 # A toll or weapon stated this many sentences after the act still belongs to it; the same
 # window the engine uses to carry a town forward to sentences that name none.
@@ -33,10 +34,12 @@ DISORDER_TYPES = frozenset(
     {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
 )
 # Words that state victims besides those counted before ("were also killed"), in the
-# sentence or, for "others" and ordinals, in the phrase that counts them ("Two others died
-# later", "A second soldier later died").
+# sentence or, for "others", "more" and ordinals, in the phrase that counts them ("Two others
+# died later", "Three more soldiers died of their wounds", "A second soldier later died").
 ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
-OTHERS = re.compile(r"\b(others|second|third|fourth|fifth)\b", re.IGNORECASE)
+OTHERS = re.compile(r"\b(others|second|third|fourth|fifth|more(?! than))\b", re.IGNORECASE)
+# A figure stated as the toll or total counts everyone, those added included.
+TOTAL = re.compile(r"\b(toll|total)\b", re.IGNORECASE)
 # Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
 DISCOVERY = re.compile(r"lexicon:\S+ \+(body|corpse)\b")
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
@@ -45,6 +48,22 @@ GENERIC_CODES = frozenset({"190", "1823", "182"})
 # Ground taken and the fighting that took it are one event ("recaptured the town after
 # clashes"): ACLED's territory sub-events are battles that changed who holds a place.
 FIGHT_FOR_GROUND = {"192", "193"}
+# The sides of a fight whose dead are counted apart and added up: "Fifty Houthi fighters died
+# in the fighting. Government forces lost 29 men." is 79 dead, while two counts of one side
+# ("killed five soldiers", later "the five soldiers killed") are one toll restated.
+SIDES = {
+    **dict.fromkeys(("MIL", "COP"), "state forces"),
+    **dict.fromkeys(("REB", "INS", "SEP", "UAF"), "armed group"),
+    **dict.fromkeys(
+        ("CVL", "EDU", "REL", "LAB", "BUS", "AGR", "HLH", "MED", "REF", "NGO", "OPP"), "civilians"
+    ),
+}
+# Words for the armed side that name no sector of their own: who attacked, not who they are.
+ATTACKERS = frozenset({"attacker", "assailant", "raider", "bandit", "kidnapper", "abductor"})
+# Victim words of no side ("people", "men", "a family of six").
+SIDELESS_VICTIMS = frozenset({"people", "person", "persons", "man", "men", "family", "families"})
+# A count of some of the dead ("three soldiers were among the dead") is no side's whole toll.
+PART_OF_TOLL = re.compile(r"\b(among|includ\w+|of them|of whom)\b", re.IGNORECASE)
 DEMONSTRATION = "demonstration"
 DEMONSTRATION_CODES = ("14", "175")
 DEMONSTRATION_CLASHES = frozenset({DEMONSTRATION, "193"})
@@ -234,8 +253,8 @@ def _settle(group: _Group) -> None:
     stated = list(
         {(t.sentence_index, t.fatalities, t.injured): t for t in map(_stated, members)}.values()
     ) + list(group.tolls)
-    fatalities = _combined([(t.fatalities, t.additional) for t in stated])
-    injured = _combined([(t.injured, t.additional) for t in stated])
+    fatalities = _combined([(t.fatalities, t.additional, t.text) for t in stated])
+    injured = _combined([(t.injured, t.additional, t.text) for t in stated])
     kind = _most_specific(telling, cues, bool(fatalities))
     place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
     dated = next((m for m in members if _stated_date(m)), None)
@@ -296,18 +315,47 @@ def _stated(member: dict) -> Toll:
 
 def adds_victims(sentence: str, phrase: str | None) -> bool:
     """ "Two AA fighters were also killed", "Two others died later in hospital", "A second
-    soldier later died": victims besides those already counted."""
+    soldier later died": victims besides those already counted, unless the figure is the new
+    total ("Two more died, bringing the toll to seven")."""
+    if phrase and TOTAL.search(phrase):
+        return False
     return bool(ADDITIONAL.search(sentence) or (phrase and OTHERS.search(phrase)))
 
 
-def _combined(figures: list[tuple[int | None, bool]]) -> int | None:
+def _combined(figures: list[tuple[int | None, bool, str | None]]) -> int | None:
     """Later reports of one toll raise it, they do not add to it ("the toll rose to 24"):
-    the highest figure stands, plus the figures of victims stated as additional."""
-    base = [v for v, extra in figures if v is not None and not extra]
-    extra = [v for v, more in figures if v is not None and more]
+    the highest figure stands, or the sum of the highest of each side where counts name one
+    side each, plus the figures of victims stated as additional."""
+    base = [(v, text) for v, extra, text in figures if v is not None and not extra]
+    extra = [v for v, more, _ in figures if v is not None and more]
     if not base and not extra:
         return None
-    return (max(base) if base else 0) + sum(extra)
+    by_side: dict[str, int] = {}
+    sideless = 0
+    for value, text in base:
+        side = _side(text)
+        if side is None:
+            sideless = max(sideless, value)
+        else:
+            by_side[side] = max(by_side.get(side, 0), value)
+    return max(sideless, sum(by_side.values())) + sum(extra)
+
+
+def _side_of_word(word: str) -> str | None:
+    if word in ATTACKERS or word.removesuffix("s") in ATTACKERS:
+        return SIDES["UAF"]
+    return SIDES.get(sector_of_word(word) or "")
+
+
+def _side(phrase: str | None) -> str | None:
+    """The one side whose dead a count phrase names, or None where it names none, several
+    or only some of the dead."""
+    if not phrase or PART_OF_TOLL.search(phrase):
+        return None
+    words = re.findall(r"[A-Za-z]+", phrase)
+    sides = {_side_of_word(w.lower()) for w in words if w.lower() not in SIDELESS_VICTIMS}
+    sides.discard(None)
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _toll_text(

@@ -105,6 +105,9 @@ _OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
 # A number in such an entity above this is a year, not a head count.
 _MAX_RANGE_VALUE = 999
+# A total and at least two counts that add up to it are one toll and its breakdown; a total
+# and one equal count may be two sides that lost as many ("five soldiers and five rebels").
+MIN_BREAKDOWN_COUNTS = 3
 # A number set beside a name ("Tays, 32,") up to this is the person's age.
 _MAX_AGE = 110
 
@@ -907,7 +910,12 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
             if ids & used:
                 continue
             used |= ids
-            tokens = [*run, victim, pred]
+            # Who the dead were is part of the phrase: the side that lost them ("Government
+            # forces lost 29 men"), the group they were counted from ("25 of the attackers").
+            losers = [c for c in pred.children if c.dep_ == "nsubj"] if _people_lost(pred) else []
+            groups = [c for c in victim.children if c.dep_ == "prep" and c.lower_ == "of"]
+            named = [t for c in [*losers, *groups] for t in c.subtree]
+            tokens = [*run, victim, pred, *named]
             phrase = (min(t.i for t in tokens), max(t.i for t in tokens) + 1)
             out[kind].append(
                 _Count(
@@ -923,6 +931,18 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
     return out
 
 
+def _sum_of_counts(values: list[int]) -> int | None:
+    """The counts of one sentence added up, unless one of them is the total the others break
+    down ("killed 18 people: 11 in Gorgadji and seven in Ouro"), which then stands alone."""
+    if not values:
+        return None
+    total = max(values)
+    parts = sum(values) - total
+    if len(values) >= MIN_BREAKDOWN_COUNTS and parts == total:
+        return total
+    return sum(values)
+
+
 def count_casualties(sent: Span) -> Casualties:
     """Killed and injured counts stated in a parsed sentence, with the phrase they came from."""
     counts = _counts(sent)
@@ -933,7 +953,7 @@ def count_casualties(sent: Span) -> Casualties:
         found = [c for c in found if not c.is_part] or found
         found = [c for c in found if not c.is_claimed] or found
         tolls = [c.value for c in found if c.is_toll]
-        totals[kind] = max(tolls) if tolls else sum(c.value for c in found) if found else None
+        totals[kind] = max(tolls) if tolls else _sum_of_counts([c.value for c in found])
         if found:
             start = min(c.phrase[0] for c in found)
             end = max(c.phrase[1] for c in found)
