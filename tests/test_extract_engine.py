@@ -531,3 +531,23 @@ def test_the_dead_of_each_side_add_up_and_restated_ones_do_not(
 ) -> None:
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["fatalities"] == toll
+
+
+def test_a_toll_told_before_the_act_joins_it(extractor) -> None:
+    text = (
+        "Four gendarmes died on Saturday. Jihadists had ambushed their convoy near Kantchari "
+        "at dawn, the ministry said."
+    )
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["fatalities"] == 4
+    assert lead["rule"].endswith("+doc:s0,s1")
+
+
+def test_the_deadly_event_leads_the_acts_told_beside_it(extractor) -> None:
+    text = (
+        "Soldiers stormed the district of Tadamon at dawn, detaining a dozen young men. "
+        "Three residents were killed in the shooting that followed, activists said."
+    )
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["fatalities"] == 3
+    assert lead["acled_event_type"] != "Strategic developments"

@@ -25,6 +25,8 @@ from eventwire.extract.actors import sector_of_word
 # A toll or weapon stated this many sentences after the act still belongs to it; the same
 # window the engine uses to carry a town forward to sentences that name none.
 WINDOW_SENTENCES = 4
+# A toll told before any act reaches the act told this many sentences after it.
+LEAD_TOLL_SENTENCES = 2
 # The mention that defines a group assembled from several sentences leads it by this much
 # over the group's most confident mention.
 CONFIDENCE_ASSEMBLED = 0.05
@@ -206,8 +208,25 @@ def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
         _home(groups, record).add(record)
     _attach_tolls(groups, tolls)
     for group in groups:
-        _settle(group)
+        defining = _settle(group)
+        if defining["fatalities"]:
+            _lead_its_sentences(defining, group, records)
     return list(records)
+
+
+def _lead_its_sentences(defining: dict, group: _Group, records: Sequence[dict]) -> None:
+    """An event that killed people leads every other act its sentences tell ("raided the town,
+    arresting several men. Two were killed in an exchange of fire"): ACLED codes the violence,
+    and whoever reads one mention per article reads the deadly event."""
+    told = {m["sentence_index"] for m in group.members}
+    others = [
+        r["confidence"]
+        for r in records
+        if r["sentence_index"] in told and r not in group.members and not r["negated"]
+    ]
+    top = max(others, default=0.0)
+    if top >= defining["confidence"]:
+        defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
 
 
 def _home(groups: list[_Group], record: dict) -> _Group:
@@ -228,7 +247,9 @@ def _in_sentence(group: _Group, record: dict) -> bool:
 
 
 def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
-    """Each toll sentence goes to the nearest group before it within the window."""
+    """Each toll sentence goes to the nearest group before it within the window; a toll that
+    opens the story ("Three soldiers died. Militants had ambushed their patrol ...") to the
+    group that follows it closely."""
     for toll in tolls:
         before = [
             g
@@ -236,11 +257,17 @@ def _attach_tolls(groups: list[_Group], tolls: Sequence[Toll]) -> None:
             if g.members[0]["sentence_index"] < toll.sentence_index
             and toll.sentence_index - g.last_index <= WINDOW_SENTENCES
         ]
+        after = [
+            g for g in groups if 0 < g.first_index - toll.sentence_index <= LEAD_TOLL_SENTENCES
+        ]
         if before:
             before[-1].tolls.append(toll)
+        elif after:
+            after[0].tolls.append(toll)
 
 
-def _settle(group: _Group) -> None:
+def _settle(group: _Group) -> dict:
+    """Write the group's shared attributes into its members; returns the defining member."""
     members = group.members
     # Cues come from the sentences that name the act; a bare "were killed" that joined the
     # group may stand in a sentence about something else ("as fighter jets shelled a convoy").
@@ -294,6 +321,7 @@ def _settle(group: _Group) -> None:
         top = max(others, default=defining["confidence"])
         if top >= defining["confidence"]:
             defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
+    return defining
 
 
 def _defining(telling: list[dict], sub_event_type: str | None) -> dict | None:
