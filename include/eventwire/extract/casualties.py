@@ -297,10 +297,10 @@ def _victim_count(victim: Token) -> tuple[int, list[Token]] | None:
     if _is_number_word(victim):
         anchor = victim
     else:
-        for child in victim.children:
-            if child.dep_ in _COUNT_DEPS and _is_number_word(child):
-                anchor = child
-                break
+        # The number nearest the noun counts it: "killing 2 (1 soldier and 1 civilian)" reads
+        # the total and the first part both as the soldier's numbers.
+        counts = [c for c in victim.children if c.dep_ in _COUNT_DEPS and _is_number_word(c)]
+        anchor = min(counts, key=lambda c: abs(victim.i - c.i), default=None)
     if anchor is None and _is_one_person(victim):
         return 1, [victim]
     if anchor is None:
