@@ -305,3 +305,7 @@ def test_a_breakdown_is_not_added_to_its_total(nlp, text: str, killed: int) -> N
 def test_the_phrase_names_whose_dead_were_counted(nlp) -> None:
     assert _count(nlp, "Troops killed 14 of the attackers.").text == "killed 14 of the attackers"
     assert _count(nlp, "Government forces lost 29 men.").text == "Government forces lost 29 men"
+
+
+def test_a_particle_read_as_an_adverb_still_makes_the_phrasal_verb(nlp) -> None:
+    assert _count(nlp, "Gang members mowed down 11 people at a party in Celaya.").fatalities == 11

@@ -127,6 +127,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Troops beat back an assault on their base near Sake.", "19", "Armed clash"),
         ("Rockets rained down on Ashdod.", "19", "Shelling/artillery/missile attack"),
         ("Men in uniform snatched a journalist in Bamako.", "18", "Abduction/forced disappearance"),
+        ("Two ISKP commanders died in infighting near Jalalabad.", "19", "Armed clash"),
+        ("A stabbing outside a polling station in Kano left one voter dead.", "18", "Attack"),
         # A verb's act of its own kind is not lost in the event noun that says when it was.
         ("Gunmen carried off 30 farmers in a raid.", "18", "Abduction/forced disappearance"),
     ],

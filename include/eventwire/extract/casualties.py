@@ -105,6 +105,8 @@ _OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
 # A number in such an entity above this is a year, not a head count.
 _MAX_RANGE_VALUE = 999
+# Particles the parser may read as adverbs ("mowed down 11 people": "down" an advmod).
+_ADVERB_PARTICLES = frozenset({"down", "up", "off", "out", "away"})
 # A total and at least two counts that add up to it are one toll and its breakdown; a total
 # and one equal count may be two sides that lost as many ("five soldiers and five rebels").
 MIN_BREAKDOWN_COUNTS = 3
@@ -846,7 +848,11 @@ def _to_death(token: Token) -> bool:
 def _phrasal_lemma(verb: Token) -> str:
     """ "gunned down" -> "gun down", "burned them alive" -> "burn alive": a verb with its
     particle or its object's state, which may mean another act."""
-    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "oprd")]
+    particles = [
+        c.lower_
+        for c in verb.children
+        if c.dep_ in ("prt", "oprd") or (c.i == verb.i + 1 and c.lower_ in _ADVERB_PARTICLES)
+    ]
     return f"{verb.lemma_} {particles[0]}" if particles else verb.lemma_
 
 
