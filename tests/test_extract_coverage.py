@@ -129,6 +129,9 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Men in uniform snatched a journalist in Bamako.", "18", "Abduction/forced disappearance"),
         ("Two ISKP commanders died in infighting near Jalalabad.", "19", "Armed clash"),
         ("A stabbing outside a polling station in Kano left one voter dead.", "18", "Attack"),
+        ("The army is relocating its troops from Tessit to Gao.", "15", "Change to group/activity"),
+        ("The insurgents suspended their offensive on Marib.", "15", "Change to group/activity"),
+        ("Authorities cut internet access across Amhara.", "17", None),
         # A verb's act of its own kind is not lost in the event noun that says when it was.
         ("Gunmen carried off 30 farmers in a raid.", "18", "Abduction/forced disappearance"),
     ],
