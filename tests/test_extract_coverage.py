@@ -132,6 +132,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The army is relocating its troops from Tessit to Gao.", "15", "Change to group/activity"),
         ("The insurgents suspended their offensive on Marib.", "15", "Change to group/activity"),
         ("Authorities cut internet access across Amhara.", "17", None),
+        # A possessive pronoun on an event noun is the subject of the verb that carries it.
+        (
+            "Kenyan troops completed their withdrawal from the Kismayo base.",
+            "08",
+            "Non-violent transfer of territory",
+        ),
         # A verb's act of its own kind is not lost in the event noun that says when it was.
         ("Gunmen carried off 30 farmers in a raid.", "18", "Abduction/forced disappearance"),
     ],

@@ -88,6 +88,7 @@ _FORMAL_AGREEMENT = "057"
 _REPRESSION = "175"
 _RIOT = "145"
 _PROTEST_ROOT = "14"
+_BLOCKADE = "144"
 _TERRITORY = "192"
 _ARREST = "173"
 # Blockades and occupation are CAMEO 19x but coercion, not the use of force.
@@ -197,7 +198,7 @@ def acled_type(
     if cameo.startswith(_PROTEST_ROOT):
         if actor_sector in ARMED_SECTORS and "protest" not in cues:
             return _typed("Other")  # armed men blocking a road are no demonstration
-        return _demonstration(cameo, override, cues, lethal)
+        return _demonstration(cameo, override, cues, lethal, recipient_sector)
     violent = (
         cameo.startswith(_VIOLENT_ROOTS) and not cameo.startswith(_RESTRICTION)
     ) or cameo.startswith(_DESTRUCTION)
@@ -219,10 +220,11 @@ def acled_type(
     if violent and (
         actor_sector in PROTESTER_SECTORS or _destroyed_in_protest(cameo, actor_sector, cues)
     ):
-        mob = "mob" in cues and "protest" not in cues
+        mob = _is_mob(cameo, cues, recipient_sector)
         return _typed("Mob violence" if mob else "Violent demonstration")
     if violent and actor_sector in CIVILIAN_SECTORS and "mob" in cues:
-        return _typed("Mob violence")
+        mob = _is_mob(cameo, cues, recipient_sector)
+        return _typed("Mob violence" if mob else "Violent demonstration")
     if cameo.startswith(_TERRITORY) and recipient_sector in PEOPLE_SECTORS:
         return _typed("Arrests" if actor_sector in STATE_SECTORS else _ABDUCTION)
     if cameo.startswith(_TERRITORY) and "unopposed" in cues:
@@ -246,8 +248,24 @@ def _destroyed_in_protest(cameo: str, actor_sector: str | None, cues: frozenset[
     )
 
 
+def _is_mob(cameo: str, cues: frozenset[str], recipient_sector: str | None) -> bool:
+    """A crowd turning on people, not a demonstration: a mob names no protest, does not stop
+    at blocking roads, and does not fight the police (angry residents stoning the police after
+    a killing are rioting demonstrators)."""
+    return (
+        "mob" in cues
+        and "protest" not in cues
+        and not cameo.startswith(_BLOCKADE)
+        and recipient_sector not in STATE_SECTORS
+    )
+
+
 def _demonstration(
-    cameo: str, override: str | None, cues: frozenset[str], lethal: bool
+    cameo: str,
+    override: str | None,
+    cues: frozenset[str],
+    lethal: bool,
+    recipient_sector: str | None = None,
 ) -> AcledType:
     if (
         cameo.startswith(_RIOT)
@@ -256,8 +274,9 @@ def _demonstration(
     ):
         # A crowd turning on someone is mob violence, unless it is a demonstration turning
         # violent ("youths threw stones during the demonstrations").
-        mob = "mob" in cues and "protest" not in cues
-        return _typed("Mob violence" if mob else override or "Violent demonstration")
+        if override == "Mob violence" or _is_mob(cameo, cues, recipient_sector):
+            return _typed("Mob violence")
+        return _typed(override or "Violent demonstration")
     if lethal or "lethal" in cues:
         return _typed("Excessive force against protesters")
     if "intervention" in cues:

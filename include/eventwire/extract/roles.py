@@ -275,6 +275,9 @@ def noun_roles(noun: Token, predicate: Token | None) -> Roles:
         pair = _expand(between)
         return Roles(pair[:1], pair[1:2])
     actor = _prep_object(noun, frozenset({"by"})) or _child(noun, ("poss",))
+    if actor is not None and is_pronoun(actor) and predicate is not None:
+        # "French troops completed their withdrawal": the owner is the carrier's subject.
+        actor = None
     if actor is None:
         actor = next(
             (
