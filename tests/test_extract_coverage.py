@@ -132,6 +132,13 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The army is relocating its troops from Tessit to Gao.", "15", "Change to group/activity"),
         ("The insurgents suspended their offensive on Marib.", "15", "Change to group/activity"),
         ("Authorities cut internet access across Amhara.", "17", None),
+        ("Students continued their sit-in at the ministry in Lusaka.", "14", "Peaceful protest"),
+        ("Dock workers downed tools at the port of Mombasa.", "14", "Peaceful protest"),
+        # The act's own "in" phrase is found beside one that says where.
+        ("Shopkeepers closed their stores in Jammu in protest.", "14", "Peaceful protest"),
+        ("Police charged at the marchers with batons in Dhaka.", "17", "Protest with intervention"),
+        ("Soldiers stopped the march on the palace in Conakry.", "17", "Protest with intervention"),
+        ("Three robbers died in a shoot-out with police in Soweto.", "19", "Armed clash"),
         # A possessive pronoun on an event noun is the subject of the verb that carries it.
         (
             "Kenyan troops completed their withdrawal from the Kismayo base.",

@@ -347,29 +347,25 @@ def _plurals(word: str) -> frozenset[str]:
 
 def _verb_fits(trigger: Trigger, token: Token) -> bool:
     children = list(token.children)
-    prep = None
+    # Every phrase opened by the particle: "shut their shops in Srinagar in protest".
+    particles: list[Token] = []
     if trigger.particle:
         first = trigger.particle.split()[0]
-        prep = next(
-            (c for c in children if c.lower_ == first and c.dep_ in PARTICLE_DEPS),
-            None,
-        )
-        if prep is None:
+        particles = [c for c in children if c.lower_ == first and c.dep_ in PARTICLE_DEPS]
+        if not particles:
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             if nxt is None or nxt.lower_ != first:
                 return False
-            prep = nxt
+            particles = [nxt]
     if trigger.obj:
         # "broke up a march": the small parser may take an object noun for an adverb.
         objects = [
             c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "npadvmod")
         ]
         # "agreed to a ceasefire": the object of a preposition also names what is acted on.
-        preps = (
-            [prep]
-            if prep is not None
-            else [c for c in children if c.dep_ == "prep" and c.lower_ not in _WHERE_PREPOSITIONS]
-        )
+        preps = particles or [
+            c for c in children if c.dep_ == "prep" and c.lower_ not in _WHERE_PREPOSITIONS
+        ]
         objects += [g for p in preps for g in p.children if g.dep_ == "pobj"]
         if not any(_object_fits(o, trigger.obj) for o in objects):
             return False
