@@ -551,3 +551,16 @@ def test_the_deadly_event_leads_the_acts_told_beside_it(extractor) -> None:
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["fatalities"] == 3
     assert lead["acled_event_type"] != "Strategic developments"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The disaster a relative clause hangs on did the killing.
+        "Heavy rain set off landslides that killed nine people in Bududa on Monday.",
+        # The phrase the act happened in names an accident.
+        "Two soldiers were killed in a road accident near Kaya on Sunday.",
+    ],
+)
+def test_deaths_by_disaster_or_accident_are_no_political_violence(extractor, text: str) -> None:
+    assert "ASSAULT" not in _types(_extract(extractor, text))

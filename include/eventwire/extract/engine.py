@@ -88,6 +88,7 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
 # a ravine, killing 23"); not "crash", "collapse" or "sink": drones crash into homes, and
 # buildings collapse and ships sink after strikes.
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
 ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
@@ -370,7 +371,20 @@ def _doers(event: _Coded) -> tuple[Token, ...]:
     tacked on a clause the subjects of that clause."""
     clause = _clause(event.predicate)
     subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if clause.dep_ == "relcl" and any(s.lower_ in RELATIVE_PRONOUNS for s in subjects):
+        subjects.append(clause.head)  # "landslides that killed 12 people"
     return tuple(t for head in (*event.roles.actors, *subjects) for t in head.subtree)
+
+
+def _circumstance(predicate: Token) -> list[Token]:
+    """What an act happened in or by, as its own phrase says: "killed in a car accident"."""
+    return [
+        g
+        for p in predicate.children
+        if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during")
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
 
 
 def _is_finite_clause(token: Token) -> bool:
@@ -760,9 +774,8 @@ class Extractor:
         ):
             return True  # "a gas explosion", "a shark attack", "a bus plunged ..., killing 23"
         # A noun does it ("a fire", "the earthquake"), not a verb ("a rocket fired from Gaza").
-        return any(
-            t.lemma_.lower() in natural and t.pos_ in ("NOUN", "PROPN") for t in _doers(event)
-        )
+        doers = (*_doers(event), *_circumstance(event.predicate))
+        return any(t.lemma_.lower() in natural and t.pos_ in ("NOUN", "PROPN") for t in doers)
 
     def _code_candidate(self, c: _Candidate, structural: bool = False) -> _Coded | None:
         """The coding of one candidate under its modality, or None when it reports no event."""
