@@ -139,6 +139,9 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Police charged at the marchers with batons in Dhaka.", "17", "Protest with intervention"),
         ("Soldiers stopped the march on the palace in Conakry.", "17", "Protest with intervention"),
         ("Three robbers died in a shoot-out with police in Soweto.", "19", "Armed clash"),
+        ("Washington froze military assistance to Kampala.", "16", None),
+        ("The senate voted down the peace accord.", "12", None),
+        ("The militia vowed revenge for the killing of its commander.", "13", None),
         # A possessive pronoun on an event noun is the subject of the verb that carries it.
         (
             "Kenyan troops completed their withdrawal from the Kismayo base.",
