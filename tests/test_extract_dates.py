@@ -51,6 +51,8 @@ def test_expressions_resolve_against_publication(text: str, expected: tuple) -> 
 def test_non_dates_do_not_resolve() -> None:
     assert resolve_expression("the coming few hours", PUBLISHED.date()) is None
     assert resolve_expression("", PUBLISHED.date()) is None
+    # A range of people counted, not of days.
+    assert resolve_expression("Between 10 and 15", PUBLISHED.date()) is None
 
 
 def test_weekday_in_future_tense_is_the_next_one(nlp) -> None:
@@ -113,6 +115,13 @@ def test_future_act_keeps_its_own_date(nlp) -> None:
          dt.date(2019, 2, 2)),
         ("Villagers said militia fighters torched the market on 7th of March.", "torched",
          dt.date(2019, 3, 7)),
+        # An event over days is dated by its first day.
+        ("On the night of 10-11 March 2019, gunmen raided Ogossagou.", "raided",
+         dt.date(2019, 3, 10)),
+        ("Between 4 and 6 March, rebels shelled the camp.", "shelled", dt.date(2019, 3, 4)),
+        # Day first or month first, whichever is not after publication.
+        ("On 12/3/2019, militants ambushed a convoy.", "ambushed", dt.date(2019, 3, 12)),
+        ("On 3/12/2019, militants ambushed a convoy.", "ambushed", dt.date(2019, 3, 12)),
     ],
 )  # fmt: skip
 def test_date_written_with_its_day_wins(nlp, text: str, trigger: str, expected: dt.date) -> None:

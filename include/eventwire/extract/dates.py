@@ -74,6 +74,14 @@ _MONTH_DAY = re.compile(rf"^({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\
 _DAY_MONTH = re.compile(
     rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?$"
 )
+# "the night of 8-9 May", "between 3 and 5 May 2021": an event over days is dated by its
+# first, as ACLED dates an event by the day it began.
+_DAY_RANGE = re.compile(
+    rf"^(?:between\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?$"
+)
+# "9/5/2021": day first or month first, whichever reading is not after publication.
+_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _MONTH_YEAR = re.compile(rf"^({_MONTH_RE})\.?(?:,?\s+(?:of\s+)?(\d{{4}}|this year|last year))?$")
 _YEAR = re.compile(r"^(\d{4})$")
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
@@ -92,7 +100,8 @@ _EXTRA = re.compile(
 # else the sentence dates (ACLED notes open with it), and it is never an age or a count.
 _MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, reverse=True))
 _EXPLICIT = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME})\.?(?:,?\s+\d{{4}})?"
+    rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*)?"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME})\.?(?:,?\s+\d{{4}})?"
     rf"|(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b(?!-)"
 )
 # What the recogniser tags as a date but is a person's age: "Tays, 32," "aged 41", "a
@@ -159,6 +168,10 @@ def _by_rule(expr: str, published: dt.date, future: bool) -> tuple[dt.date, str]
         year = int(m.group(1))
         return (dt.date(year, 1, 1), YEAR) if 1800 <= year <= published.year + 10 else None
     bare = _PART.sub("", expr)
+    if m := _NUMERIC.match(bare):
+        return _numeric(int(m.group(1)), int(m.group(2)), int(m.group(3)), published, future)
+    if m := _DAY_RANGE.match(bare):
+        return _day(_MONTHS[m.group(2)], int(m.group(1)), m.group(3), published, future)
     if m := _MONTH_DAY.match(bare):
         return _day(_MONTHS[m.group(1)], int(m.group(2)), m.group(3), published, future)
     if m := _DAY_MONTH.match(bare):
@@ -200,6 +213,23 @@ def _day(
         return dt.date(resolved_year, month, day), DAY
     except ValueError:
         return None
+
+
+def _numeric(
+    first: int, second: int, year: int, published: dt.date, future: bool
+) -> tuple[dt.date, str] | None:
+    """The reading of "9/5/2021" on the report's side of publication, the nearer one when both
+    are: news in English writes the day first or the month first, by country."""
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    fitting = [d for d in readings if (d > published) == future] or readings
+    if not fitting:
+        return None
+    return min(fitting, key=lambda d: abs((d - published).days)), DAY
 
 
 def _add_months(first: dt.date, months: int) -> dt.date:
