@@ -315,6 +315,12 @@ def test_owner_of_a_place_and_nationality_of_an_actor(nlp, gazetteer) -> None:
         # The region describing a town is not the place.
         ("A bomb exploded in the market of Kandahar, the capital of Kandahar province.",
          "exploded", {"geo_precision": 1}),
+        # Second-level divisions by their local names are the area around their town.
+        ("Rebels killed 14 civilians in the Beni territory of North Kivu.", "killed",
+         {"name": "Beni", "geo_precision": 2}),
+        # A camp's kind word may follow what kind of camp it is.
+        ("Gunmen shot two refugees in the Kakuma refugee camp.", "shot",
+         {"name": "Kakuma", "geo_precision": 1}),
     ],
 )  # fmt: skip
 def test_how_news_names_a_place(nlp, gazetteer, text: str, trigger: str, expected: dict) -> None:

@@ -193,8 +193,12 @@ _TOWN_NOUNS = frozenset(
 )  # fmt: skip
 _DISTRICT_NOUNS = frozenset(
     {"district", "sub-district", "subdistrict", "lga", "municipality", "commune", "area",
-     "countryside", "outskirts", "suburbs", "locality"}
+     "countryside", "outskirts", "suburbs", "locality", "territory", "woreda", "tehsil",
+     "upazila", "chiefdom", "zone"}
 )  # fmt: skip
+# Words that may stand between a name and its kind word: "the Jenin refugee camp", "Abu Shouk
+# IDP camp".
+_CAMP_QUALIFIERS = frozenset({"refugee", "idp", "displacement", "displaced", "transit"})
 _REGION_NOUNS = frozenset(
     {"province", "governorate", "region", "state", "county", "department", "prefecture",
      "oblast", "division"}
@@ -206,7 +210,8 @@ _KIND_NOUNS = _TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS
 PLACE_HEAD_NOUNS = (_KIND_NOUNS | {"capital", "port"}) - {"camp", "stronghold"}
 # Lower case only: "State" of "US State Department" is part of a name, not a kind of place.
 _KIND_NOUN = re.compile(
-    r"\s+(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
+    r"\s+(?:(?:" + "|".join(sorted(_CAMP_QUALIFIERS)) + r"|IDP)\s+)?"
+    r"(" + "|".join(sorted(_TOWN_NOUNS | _DISTRICT_NOUNS | _REGION_NOUNS)) + r"|LGA)\b"
 )
 # "the Malian town of", "the Libyan city of": a nationality word before one names no place.
 _KIND_OF = re.compile(_KIND_NOUN.pattern + r"\s+of\b")
@@ -1204,7 +1209,11 @@ def _by_kind_noun(
     """The reading a following kind word asks for ("Kirkuk province" is the province, "Basra
     city" the city), else the article's; and whether the name stands for the area around a
     town ("Sangin district", or a province word where only a town has the name)."""
-    after = span.doc[span.end].text if span.end < len(span.doc) else ""
+    doc = span.doc
+    end = span.end
+    if end + 1 < len(doc) and doc[end].lower_ in _CAMP_QUALIFIERS:
+        end += 1
+    after = doc[end].text if end < len(doc) else ""
     following = after.lower() if after.islower() or after == "LGA" else ""
     entries = gazetteer._entries
     towns = tuple(i for i in candidates if entries[i].kind == _KIND_TOWN)
