@@ -318,6 +318,11 @@ def test_owner_of_a_place_and_nationality_of_an_actor(nlp, gazetteer) -> None:
         # Second-level divisions by their local names are the area around their town.
         ("Rebels killed 14 civilians in the Beni territory of North Kivu.", "killed",
          {"name": "Beni", "geo_precision": 2}),
+        # The town an act was done to is finer than the region its "in" phrase names.
+        ("Insurgents overran Macomia in Cabo Delgado province.", "overran",
+         {"name": "Macomia", "geo_precision": 1}),
+        ("Russian troops shelled Vuhledar and nearby villages in the Donetsk region.",
+         "shelled", {"name": "Vuhledar", "geo_precision": 1}),
         # A camp's kind word may follow what kind of camp it is.
         ("Gunmen shot two refugees in the Kakuma refugee camp.", "shot",
          {"name": "Kakuma", "geo_precision": 1}),

@@ -904,13 +904,22 @@ def _owned_by_place(text: str, start: int, spans: list[NameSpan]) -> bool:
     return gap.rstrip() in _POSSESSIVE and gap.endswith(" ")
 
 
+# Verbs whose object is ground more often than anyone ("shelled Bakhmut", "overran
+# Mocimboa da Praia"): a name right after one is a place even when small.
+_GROUND_TAKING_VERBS = frozenset(
+    {"attacked", "shelled", "bombed", "bombarded", "pounded", "stormed", "raided", "besieged",
+     "seized", "captured", "overran", "recaptured", "retook", "invaded", "occupied",
+     "liberated", "entered"}
+)  # fmt: skip
+
+
 def _locative_before(text: str, start: int, spans: list[NameSpan]) -> bool:
     """A locative word or "town of" right before ``start``, or a list continuing a mention."""
     before = text[max(0, start - 40) : start].lower().split()
     if not before:
         return False
     last = before[-1].strip(",")
-    if last in _IN_PREPS | _NEAR_PREPS | {"from", "to", "of", "between"}:
+    if last in _IN_PREPS | _NEAR_PREPS | _GROUND_TAKING_VERBS | {"from", "to", "of", "between"}:
         return True
     if last in {"and", "or", "&"} or before[-1].endswith(","):
         return bool(spans) and start - spans[-1][1] <= 6
@@ -1329,6 +1338,15 @@ def _dependency_distance(a: Token, b: Token) -> int:
     return len(up_a) + len(depth_b)
 
 
+def _relation_rank(mention: PlaceMention) -> int:
+    """How surely the relation ties the place to the act. A town the act was done to is as
+    sure as an "in" phrase, so the finer place wins: "attacked Mocimboa da Praia in Cabo
+    Delgado province" is at the town."""
+    if mention.relation == REL_OBJECT and mention.place.geo_precision == 1:
+        return _RELATION_RANK[REL_IN]
+    return _RELATION_RANK[mention.relation]
+
+
 def locate_event(
     sent: Span,
     trigger: Token,
@@ -1356,7 +1374,7 @@ def locate_event(
                 m.relation != REL_LOCATOR,
                 m.relation == REL_DATELINE,
                 m.head.i not in subtree,
-                _RELATION_RANK[m.relation],
+                _relation_rank(m),
                 m.place.geo_precision,
                 m.place.admin1 is None,  # a region of a country before the whole country
                 m.head.dep_ == "poss",  # "Kenya's Mandera county": what is owned, not its owner
