@@ -112,6 +112,28 @@ def test_article_countries_resolves_ambiguous_towns_toward_the_article(
     assert set(counts) == {"IRQ"}
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # A nationality word is no region of another country ("Somali" is one of Ethiopia's).
+        ("Somali troops killed 12 fighters in the south.", None),
+        # A country qualifying forces or weapons is whose they are, and "by" is no locative.
+        ("Kenyan forces backed by US drones killed militants.", None),
+        # With no place named, the country of the police or protesters it names.
+        ("Iranian riot police beat protesters in several Kurdish towns.", "IRN"),
+    ],
+)
+def test_article_country_from_nationality_words(gazetteer: Gazetteer, text, country) -> None:
+    counts = article_countries(gazetteer, text)
+    assert "ETH" not in counts
+    assert (counts.most_common(1)[0][0] if counts else None) == country
+
+
+def test_a_country_qualifying_forces_is_not_where_they_are(gazetteer: Gazetteer) -> None:
+    text = "Kenyan forces backed by US drones killed militants near Kismayo."
+    assert article_countries(gazetteer, text).most_common(1)[0][0] == "SOM"
+
+
 def test_locate_in_town_is_town_precision(nlp, gazetteer) -> None:
     place = _locate(nlp, gazetteer, "Special forces were deployed in Zummar overnight.", "deployed")
     assert (place.name, place.geo_precision) == ("Zummar", 1)

@@ -143,7 +143,7 @@ _CONNECTORS = frozenset(
 
 # Words before a place that tie it to a spot, and the precision they give a town.
 _IN_PREPS = frozenset({"in", "at", "inside", "within", "into", "on", "across", "throughout"})
-_NEAR_PREPS = frozenset({"near", "outside", "around", "nearby", "beside", "by", "towards"})
+_NEAR_PREPS = frozenset({"near", "outside", "around", "nearby", "beside", "towards"})
 _NEAR_NOUNS = frozenset(
     {
         "outskirts",
@@ -709,6 +709,9 @@ class Gazetteer:
             return None
         if n == 1 and len(name_key(word)) <= SHORT_NAME_CHARS:
             return _BIG if word.isupper() and best.kind == _KIND_COUNTRY else None
+        nationality = _capitals().get(word)
+        if nationality is not None and nationality[0] != best.country:
+            return None  # "Somali forces" are Somalia's, not of Ethiopia's Somali region
         if best.kind != _KIND_TOWN or best.geonames_id is None:
             return _BIG
         after_lower = i > 0 and words[i - 1].group()[:1].islower()
@@ -1402,10 +1405,13 @@ def article_countries(
         spans = gazetteer._spans(text)
     counts: Counter[str] = Counter()
     ambiguous = []
+    whose: Counter[str] = Counter()
     for span in spans:
         weight = LOCATIVE_WEIGHT if span.tied else 1
         best = gazetteer._entries[span.candidates[0]]
-        if best.kind == _KIND_COUNTRY and best.country:
+        if best.kind == _KIND_COUNTRY and best.country and _qualifies_a_force(text, span):
+            whose[best.country] += 1  # "US air strikes": whose strikes, not where
+        elif best.kind == _KIND_COUNTRY and best.country:
             counts[best.country] += COUNTRY_MENTION_WEIGHT * weight
         elif len({gazetteer._entries[i].country for i in span.candidates}) == 1 and best.country:
             counts[best.country] += weight
@@ -1413,15 +1419,50 @@ def article_countries(
             ambiguous.append((span, weight))
     # Nationality words ("Iraqi forces") help choose between namesakes, but never make the
     # article's country by themselves: an actor's nationality is not where events happen.
-    settled = counts + _nationalities_named(text)
+    settled = counts + _nationalities_named(text) + whose
     for span, weight in ambiguous:
         name = text[span.start : span.end]
         chosen = gazetteer._entries[gazetteer._choose(span.candidates, settled, name)]
         if chosen.country:
             counts[chosen.country] += weight
     # An article naming no place at all ("M23 rebels seized Rubaya", a town the gazetteer
-    # lacks) is about the country where the armed groups it names fight at home.
-    return counts or _home_group_countries(text)
+    # lacks) is about the country where the armed groups it names fight at home, else where
+    # the police, protesters or courts it names are ("Iranian security forces fired on
+    # protesters in several Kurdish towns").
+    return counts or _home_group_countries(text) or _domestic_nationalities(text)
+
+
+def _qualifies_a_force(text: str, span: NameSpan) -> bool:
+    """A country's name used as a nationality for forces or weapons ("US air strikes", "Iran
+    drones"): untied and right before a word for them."""
+    if span.tied:
+        return False
+    following = _WORD.match(text, span.end + 1) if text[span.end : span.end + 1] == " " else None
+    return following is not None and following.group().lower() in _FORCE_WORDS
+
+
+# Words for forces and weapons a country's name may qualify as a nationality would.
+_FORCE_WORDS = frozenset(
+    {"air", "airstrike", "airstrikes", "strike", "strikes", "drone", "drones", "jets",
+     "warplanes", "aircraft", "forces", "troops", "soldiers", "military", "army", "navy",
+     "missile", "missiles", "special", "backed", "led", "officials", "envoy", "embassy"}
+)  # fmt: skip
+# Actors that act at home, unlike armies and air forces: a nationality word before one names
+# the country the event happened in.
+_DOMESTIC_ACTORS = re.compile(
+    r"\s+(?:riot\s+)?(police|security\s+forces|authorities|protesters|demonstrators|students"
+    r"|courts?|judiciary|opposition)\b"
+)
+
+
+def _domestic_nationalities(text: str) -> Counter[str]:
+    """Countries of the nationality words that qualify police, protesters or courts."""
+    known = _capitals()
+    return Counter(
+        known[m.group()][0]
+        for m in _WORD.finditer(text)
+        if m.group() in known and m.group()[:1].isupper() and _DOMESTIC_ACTORS.match(text, m.end())
+    )
 
 
 def _nationalities_named(text: str) -> Counter[str]:
