@@ -142,6 +142,11 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Washington froze military assistance to Kampala.", "16", None),
         ("The senate voted down the peace accord.", "12", None),
         ("The militia vowed revenge for the killing of its commander.", "13", None),
+        # Agreeing to extend a ceasefire is an agreement, whoever the armed groups are.
+        ("Kinshasa and the M23 agreed to extend the truce.", "03", "Agreement"),
+        ("Armed groups in Zawiya reached an agreement to end the fighting.", "05", "Agreement"),
+        # The object of "shot and wounded" is the target of both verbs.
+        ("Police shot and wounded a student in Kisumu.", "19", "Attack"),
         # A possessive pronoun on an event noun is the subject of the verb that carries it.
         (
             "Kenyan troops completed their withdrawal from the Kismayo base.",

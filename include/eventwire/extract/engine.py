@@ -88,6 +88,8 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
 # a ravine, killing 23"); not "crash", "collapse" or "sink": drones crash into homes, and
 # buildings collapse and ships sink after strikes.
+AGREE_LEMMA = "agree"
+AGREEMENT = "Agreement"
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
 ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
@@ -461,6 +463,17 @@ OBLIGATION = Trigger("(must)", lexicon.VERB, "must", "100", None, None)
 _CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "amid"})
 
 
+def _agreed_to(event: _Coded) -> bool:
+    """ "The two sides agreed to extend the ceasefire": agreeing to an agreement is one."""
+    governor = event.mood.governor
+    return (
+        governor is not None
+        and governor.lemma_.lower() == AGREE_LEMMA
+        and event.trigger.acled_sub == AGREEMENT
+        and not event.mood.negated
+    )
+
+
 def _root(code: str) -> int:
     return int(code[:2])
 
@@ -665,7 +678,11 @@ class Extractor:
                 plover = cameo.to_plover(code) or pc
                 if mode not in schema.PLOVER_MODES:
                     mode = None
-                override = event.trigger.acled_sub if done and code == event.trigger.cameo else None
+                override = (
+                    event.trigger.acled_sub
+                    if (done and code == event.trigger.cameo) or _agreed_to(event)
+                    else None
+                )
                 # A negated act ("did not attack") killed nobody.
                 carries_toll = plover.plover_type in CASUALTY_TYPES or code in TAKEN_BY_FORCE
                 toll = casualties if carries_toll and not event.mood.negated else None

@@ -241,6 +241,20 @@ def stative_passive_subject(verb: Token) -> Token | None:
     return _child(verb.head, ("nsubj",))
 
 
+def _shared_object(verb: Token) -> Token | None:
+    """ "shot and wounded a teenager": the object of the verb coordinated with this one, when
+    it shares this one's subject."""
+    for conj in verb.children:
+        if conj.dep_ != "conj" or conj.pos_ != "VERB":
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            continue
+        obj = _child(conj, ("dobj",))
+        if obj is not None:
+            return obj
+    return None
+
+
 def verb_roles(verb: Token) -> Roles:
     """Actor(s) and recipient(s) of a verb trigger."""
     stative = stative_passive_subject(verb)
@@ -257,6 +271,7 @@ def verb_roles(verb: Token) -> Roles:
             _target_of_missile(verb)
             or _child(verb, ("dobj", "dative"))
             or _prep_object(verb, RECIPIENT_PREPS)
+            or _shared_object(verb)
         )
     between = _prep_object(verb, frozenset({"between"}))
     if between is not None and actor is None:
