@@ -564,3 +564,18 @@ def test_the_deadly_event_leads_the_acts_told_beside_it(extractor) -> None:
 )
 def test_deaths_by_disaster_or_accident_are_no_political_violence(extractor, text: str) -> None:
     assert "ASSAULT" not in _types(_extract(extractor, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "toll"),
+    [
+        # The event the dead died in, however the phrase names it.
+        ("Fourteen villagers died as a result of the raid on Kpankpan.", 14),
+        ("Nine soldiers were confirmed dead following the ambush near Tessit.", 9),
+        ("Relatives buried the six men killed in the raid on Kwatas.", 6),
+    ],
+)
+def test_the_event_a_toll_names_is_reported(extractor, text: str, toll: int) -> None:
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["plover_type"] == "ASSAULT"
+    assert lead["fatalities"] == toll

@@ -88,6 +88,10 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 # Verbs of accidents, whose clause's casualties are no political violence ("a bus plunged into
 # a ravine, killing 23"); not "crash", "collapse" or "sink": drones crash into homes, and
 # buildings collapse and ships sink after strikes.
+# Prepositions whose object is the event a casualty verb's dead died in.
+CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "following"})
+# Nouns whose "of" names the event behind what they follow ("as a result of the attack").
+OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
 AGREE_LEMMA = "agree"
 AGREEMENT = "Agreement"
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
@@ -844,6 +848,15 @@ class Extractor:
             # "two soldiers were among the 14 people killed in the ambush": the dead they are
             # said to be among were killed in it.
             return bool(_forms(clause) & self._context.casualty)
+        if clause.dep_ == "acl" and _forms(clause) & self._context.casualty:
+            # "the number of people killed in the bombing": the dead were killed in it.
+            return any(
+                self._violent_noun(noun)
+                for prep in clause.children
+                if prep.dep_ == "prep" and prep.lower_ in CIRCUMSTANCE_PREPOSITIONS
+                for noun in prep.children
+                if noun.dep_ == "pobj"
+            )
         if clause.dep_ != "relcl" or not _is_finite_clause(clause):
             return False
         noun = clause.head
@@ -1035,6 +1048,12 @@ class Extractor:
         if noun.dep_ == "compound" and head.dep_ in ("dobj", "pobj"):
             # "a mortar round", "a rocket attack": the phrase the noun names stands for it.
             noun, head = head, head.head
+        circumstance = False
+        if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in OUTCOME_NOUNS:
+            # "died as a result of the attack", "killed in the aftermath of the bombing".
+            outcome = head.head
+            if outcome.dep_ == "pobj" and outcome.head.dep_ == "prep":
+                noun, head, circumstance = outcome, outcome.head, True
         forms = _forms(head)
         if noun.dep_ in ("dobj", "nsubjpass") and forms & light:
             return head
@@ -1056,7 +1075,7 @@ class Extractor:
                 for dead in among.children
                 if dead.dep_ == "pobj"
             }
-            if head.lower_ in ("in", "during", "by", "after") and g & casualty:
+            if (circumstance or head.lower_ in CIRCUMSTANCE_PREPOSITIONS) and g & casualty:
                 return governor
             if head.dep_ == "agent" and g & happen:
                 # "their house was hit by a shell": the passive's agent is the noun that hit.
