@@ -309,3 +309,16 @@ def test_the_phrase_names_whose_dead_were_counted(nlp) -> None:
 
 def test_a_particle_read_as_an_adverb_still_makes_the_phrasal_verb(nlp) -> None:
     assert _count(nlp, "Gang members mowed down 11 people at a party in Celaya.").fatalities == 11
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("The number of people killed in the ambush near Mopti has risen to 19.", 19),
+        ("The number of dead stood at 31 on Tuesday.", 31),
+        # A number of the dead since a start is a tally of a period.
+        ("The number of people killed since the revolt began has passed 800.", None),
+    ],
+)
+def test_the_number_of_the_dead_is_a_toll(nlp, text: str, killed: int | None) -> None:
+    assert _count(nlp, text).fatalities == killed

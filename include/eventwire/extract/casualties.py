@@ -87,6 +87,7 @@ _NOBODY = frozenset({"nobody", "none", "noone"})
 # Nouns of the dead and hurt that "no" makes a toll of 0.
 TOLL_NOUNS = frozenset({"casualty", "death", "fatality"})
 TOLL = "toll"
+_NUMBER = "number"
 _FATALLY = frozenset({"fatally", "mortally"})
 # Verbs whose subject is the one who died ("three soldiers died", "two succumbed").
 _DYING = frozenset({"die", "perish", "succumb"})
@@ -544,7 +545,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         # clause's subject is counted (ACLED's lower bound when the whole toll is not given).
         return [v for c in among.head.head.children if c.dep_ == "nsubj" for v in _expand(c)]
     if pos == "noun":
-        if pred.lemma_ == TOLL:
+        if is_tally(pred):
             return _toll_numbers(pred)
         counted = _of_whom(pred)
         if counted is not None:
@@ -783,11 +784,21 @@ def _is_superseded(noun: Token) -> bool:
 def _is_period_toll(noun: Token) -> bool:
     """ "bringing the week's toll to 30", "the toll since the start of the war": a tally of a
     period, not the toll of one event."""
-    toll = noun if noun.lemma_ == TOLL else noun.head
-    if toll.lemma_ != TOLL:
+    toll = noun if is_tally(noun) else noun.head
+    if not is_tally(toll):
         return False
-    # "bringing the toll since ... to": the toll's phrases may hang on its verb.
+    # "bringing the toll since ... to": the toll's phrases may hang on its verb, and those of
+    # "the number of people killed since" on what it counts.
     phrases = [*toll.children, *(toll.head.children if toll.dep_ == "dobj" else ())]
+    phrases += [
+        phrase
+        for p in toll.children
+        if p.lower_ == "of"
+        for counted in p.children
+        for clause in counted.children
+        if clause.dep_ == "acl"
+        for phrase in clause.children
+    ]
     return any((c.dep_ == "poss" and c.lemma_ in _PERIOD_NOUNS) or _since(c) for c in phrases)
 
 
@@ -856,6 +867,25 @@ def _phrasal_lemma(verb: Token) -> str:
     return f"{verb.lemma_} {particles[0]}" if particles else verb.lemma_
 
 
+def _numbers_the_dead(noun: Token) -> bool:
+    """ "the number of people killed in the bombing has risen to 27", "the number of dead":
+    a toll by another name."""
+    if noun.lemma_ != _NUMBER:
+        return False
+    casualty = context_words().casualty
+    for counted in (g for p in noun.children if p.lower_ == "of" for g in p.children):
+        if counted.lemma_ in casualty or counted.lower_ in casualty:
+            return True
+        if any(c.dep_ in ("acl", "amod") and c.lemma_ in casualty for c in counted.children):
+            return True
+    return False
+
+
+def is_tally(noun: Token) -> bool:
+    """A toll: the whole count of an event's dead, which replaces its other counts."""
+    return noun.lemma_ == TOLL or _numbers_the_dead(noun)
+
+
 def _role(token: Token) -> tuple[str, str] | None:
     words = _casualty_words()
     if token.pos_ == "VERB" and (_to_death(token) or _fatally(token)):
@@ -868,7 +898,7 @@ def _role(token: Token) -> tuple[str, str] | None:
     if token.pos_ in ("ADJ", "VERB"):
         found = words.get(token.lower_)
         return found if found and found[0] == "adj" else None
-    if token.pos_ == "NOUN" and _none_of(token):
+    if token.pos_ == "NOUN" and (_none_of(token) or _numbers_the_dead(token)):
         return "noun", KILL
     if token.pos_ == "NOUN":
         found = words.get(token.lemma_)
@@ -928,7 +958,7 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
                     value,
                     ids,
                     phrase,
-                    pred.lemma_ == TOLL,
+                    is_tally(pred),
                     is_bomber=_blew_self_up(pred),
                     is_part=_is_part_of_toll(pred, victim),
                     is_claimed=_is_claimed(pred),
