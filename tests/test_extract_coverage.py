@@ -142,6 +142,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Washington froze military assistance to Kampala.", "16", None),
         ("The senate voted down the peace accord.", "12", None),
         ("The militia vowed revenge for the killing of its commander.", "13", None),
+        ("Communal violence broke out in Wukari on Sunday.", "19", "Armed clash"),
         # Agreeing to extend a ceasefire is an agreement, whoever the armed groups are.
         ("Kinshasa and the M23 agreed to extend the truce.", "03", "Agreement"),
         ("Armed groups in Zawiya reached an agreement to end the fighting.", "05", "Agreement"),
@@ -188,6 +189,7 @@ def test_event_noun_object_of_a_light_verb_reports_its_event(extractor) -> None:
         "Officials opposed the deployment of foreign troops.",
         "The date of March 3 was set for the vote.",
         "Residents have lived in fear since the massacre.",
+        "The report documents violence against women in the camps.",
     ],
 )
 def test_event_nouns_talked_about_are_no_events(extractor, text) -> None:
