@@ -143,6 +143,16 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The senate voted down the peace accord.", "12", None),
         ("The militia vowed revenge for the killing of its commander.", "13", None),
         ("Communal violence broke out in Wukari on Sunday.", "19", "Armed clash"),
+        (
+            "Insurgents lobbed mortar rounds at the airport in Mogadishu.",
+            "19",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Police lobbed tear gas canisters at marchers in Accra.",
+            "17",
+            "Protest with intervention",
+        ),
         # Agreeing to extend a ceasefire is an agreement, whoever the armed groups are.
         ("Kinshasa and the M23 agreed to extend the truce.", "03", "Agreement"),
         ("Armed groups in Zawiya reached an agreement to end the fighting.", "05", "Agreement"),
@@ -548,3 +558,9 @@ def test_insurgents_whose_victims_the_parser_lost_are_no_victims(extractor) -> N
     )
     subs = {m["acled_sub_event_type"] for m in _reported(_extract(extractor, text))}
     assert subs == {"Attack"}
+
+
+def test_a_phrase_hung_on_the_object_still_completes_the_pattern(extractor) -> None:
+    # The parser hangs "with bullets" on "market", not on "sprayed".
+    text = "Gunmen sprayed a crowded market with bullets in Tillaberi."
+    assert any(m["rule"] == "lexicon:spray with +bullet" for m in _extract(extractor, text))

@@ -285,12 +285,13 @@ def _demonstration(
 
 
 def _repression(recipient_sector: str | None, cues: frozenset[str], lethal: bool) -> AcledType:
-    """Force used on people: on a demonstration it is intervention or excessive force; on
-    unarmed people with no demonstration in sight, an attack."""
+    """Force used on people: on a demonstration, or with the tear gas and batons of crowd
+    control, it is intervention or excessive force; on unarmed people otherwise, an attack."""
     if "protest" not in cues and recipient_sector not in PROTESTER_SECTORS:
         if "chemical" in cues:
             return _typed("Chemical weapon")
-        if recipient_sector in CIVILIAN_SECTORS:
+        if recipient_sector in CIVILIAN_SECTORS and "intervention" not in cues:
+            # Tear gas, batons and water cannon are used on a crowd that gathered.
             return _typed("Attack")
     if lethal or "lethal" in cues:
         return _typed("Excessive force against protesters")

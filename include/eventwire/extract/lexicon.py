@@ -352,6 +352,15 @@ def _verb_fits(trigger: Trigger, token: Token) -> bool:
     if trigger.particle:
         first = trigger.particle.split()[0]
         particles = [c for c in children if c.lower_ == first and c.dep_ in PARTICLE_DEPS]
+        if trigger.obj:
+            # "sprayed a market with bullets": the parser may hang the phrase on the object.
+            particles += [
+                p
+                for c in children
+                if c.dep_ == "dobj"
+                for p in c.children
+                if p.dep_ == "prep" and p.lower_ == first
+            ]
         if not particles:
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             if nxt is None or nxt.lower_ != first:
