@@ -292,6 +292,8 @@ def test_phrasings_of_the_dead_met_in_news(nlp, text: str, killed: int) -> None:
         ),
         ("The fighting killed 30 people - 12 soldiers, 15 militants and three civilians.", 30),
         ("An IED hit a patrol near Tessit, killing 3 (2 soldiers and 1 interpreter).", 3),
+        # Parts named before the largest are added, not read as its breakdown.
+        ("A trader, his wife and their two children were killed in Kano.", 4),
         # Counts that do not add up to another are each side's dead.
         ("Clashes killed 7 soldiers, 7 rebels and 2 civilians near Rutshuru.", 16),
         # "the number killed" is a tally, not a victim.

@@ -968,13 +968,13 @@ def _counts(sent: Span) -> dict[str, list[_Count]]:
 
 
 def _sum_of_counts(values: list[int]) -> int | None:
-    """The counts of one sentence added up, unless one of them is the total the others break
-    down ("killed 18 people: 11 in Gorgadji and seven in Ouro"), which then stands alone."""
+    """The counts of one sentence, in text order, added up, unless the first is the total the
+    others break down ("killed 18 people: 11 in Gorgadji and seven in Ouro"), which then
+    stands alone ("a husband, his wife and their two children" adds up to four)."""
     if not values:
         return None
-    total = max(values)
-    parts = sum(values) - total
-    if len(values) >= MIN_BREAKDOWN_COUNTS and parts == total:
+    total, parts = values[0], values[1:]
+    if len(parts) >= MIN_BREAKDOWN_COUNTS - 1 and sum(parts) == total:
         return total
     return sum(values)
 
@@ -989,7 +989,8 @@ def count_casualties(sent: Span) -> Casualties:
         found = [c for c in found if not c.is_part] or found
         found = [c for c in found if not c.is_claimed] or found
         tolls = [c.value for c in found if c.is_toll]
-        totals[kind] = max(tolls) if tolls else _sum_of_counts([c.value for c in found])
+        ordered = sorted(found, key=lambda c: min(c.number_ids))
+        totals[kind] = max(tolls) if tolls else _sum_of_counts([c.value for c in ordered])
         if found:
             start = min(c.phrase[0] for c in found)
             end = max(c.phrase[1] for c in found)
