@@ -143,6 +143,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The senate voted down the peace accord.", "12", None),
         ("The militia vowed revenge for the killing of its commander.", "13", None),
         ("Communal violence broke out in Wukari on Sunday.", "19", "Armed clash"),
+        ("Chad and Niger began joint patrols on their border.", "06", None),
+        ("Armenia called up reservists on Tuesday.", "15", None),
         (
             "Insurgents lobbed mortar rounds at the airport in Mogadishu.",
             "19",
