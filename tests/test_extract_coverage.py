@@ -144,6 +144,20 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("The militia vowed revenge for the killing of its commander.", "13", None),
         ("Communal violence broke out in Wukari on Sunday.", "19", "Armed clash"),
         ("Chad and Niger began joint patrols on their border.", "06", None),
+        ("Youths burned a police post in Wajir.", "17", "Looting/property destruction"),
+        ("Rioters burned a police post in Wajir.", "14", "Violent demonstration"),
+        # A noun parsed as the sentence's root leaves the verb its participle.
+        (
+            "On 3 May 2021, about 300 nurses protested in Harare demanding higher pay.",
+            "14",
+            "Peaceful protest",
+        ),
+        # Army acronyms of ACLED notes are the state's forces.
+        (
+            "On 4 July 2022, FAMa and allied militia recaptured Boni from JNIM.",
+            "19",
+            "Government regains territory",
+        ),
         ("Armenia called up reservists on Tuesday.", "15", None),
         (
             "Insurgents lobbed mortar rounds at the airport in Mogadishu.",

@@ -579,3 +579,11 @@ def test_the_event_a_toll_names_is_reported(extractor, text: str, toll: int) -> 
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["plover_type"] == "ASSAULT"
     assert lead["fatalities"] == toll
+
+
+def test_a_bare_kill_in_the_acts_sentence_tells_whom_it_was_done_to(extractor) -> None:
+    text = (
+        "On 8 June 2021, unidentified gunmen shot and killed a trader in Baidoa (Bay). 1 fatality."
+    )
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["acled_sub_event_type"] == "Attack"

@@ -271,7 +271,16 @@ def _settle(group: _Group) -> dict:
     members = group.members
     # Cues come from the sentences that name the act; a bare "were killed" that joined the
     # group may stand in a sentence about something else ("as fighter jets shelled a convoy").
-    telling = [m for m in members if m is members[0] or _specific_act(m)]
+    # A bare "killed" in the act's own sentence tells whom the act was done to ("shot and
+    # killed a trader": an attack on a civilian).
+    first = members[0]["sentence_index"]
+    telling = [
+        m
+        for m in members
+        if m is members[0]
+        or _specific_act(m)
+        or (m["sentence_index"] == first and m["recipient_code"])
+    ]
     cues = frozenset().union(
         *(acled.cues_in(m["sentence_text"] or "") for m in telling),
         *(t.cues for t in group.tolls),
