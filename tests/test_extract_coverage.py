@@ -145,6 +145,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Communal violence broke out in Wukari on Sunday.", "19", "Armed clash"),
         ("Chad and Niger began joint patrols on their border.", "06", None),
         ("Youths burned a police post in Wajir.", "17", "Looting/property destruction"),
+        (
+            "Mothers of the missing gathered outside the court in Tunis to demand answers.",
+            "14",
+            "Peaceful protest",
+        ),
+        ("The rebels regrouped in the hills above Bunagana.", "15", "Change to group/activity"),
         ("Rioters burned a police post in Wajir.", "14", "Violent demonstration"),
         # A noun parsed as the sentence's root leaves the verb its participle.
         (
@@ -252,8 +258,9 @@ def test_act_in_an_after_clause_of_a_casualty_report_is_coded(extractor) -> None
 def test_gathering_is_a_protest_only_with_demonstrators(extractor) -> None:
     protest = _extract(extractor, "Hundreds of demonstrators gathered outside parliament in Lima.")
     summit = _extract(extractor, "Finance ministers gathered in Lima for the summit.")
+    mourners = _extract(extractor, "Leaders gathered in Lima to mourn the late president.")
     assert {m["plover_type"] for m in protest} == {"PROTEST"}
-    assert "PROTEST" not in {m["plover_type"] for m in summit}
+    assert "PROTEST" not in {m["plover_type"] for m in summit + mourners}
 
 
 def test_armed_forces_visiting_are_deploying(extractor) -> None:

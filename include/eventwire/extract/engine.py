@@ -92,6 +92,8 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "following"})
 # Nouns whose "of" names the event behind what they follow ("as a result of the attack").
 OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
+# Verbs that make a gathering for them a demonstration ("gathered ... to protest").
+PROTEST_VERBS = frozenset({"protest", "denounce", "condemn"})
 AGREE_LEMMA = "agree"
 AGREEMENT = "Agreement"
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
@@ -942,7 +944,16 @@ class Extractor:
         gathering = event.trigger.lemma in self._context.gather
         if not gathering or event.trigger.pos != lexicon.VERB or event.trigger.specificity > 1:
             return False  # "gathered peacefully" says it was a demonstration by itself
+        if self._gathered_to_demand(event.token):
+            return False  # "relatives gathered outside the court to demand their release"
         return actor is None or actor.sector not in acled.PROTESTER_SECTORS
+
+    def _gathered_to_demand(self, verb: Token) -> bool:
+        words = self._context
+        return any(
+            c.dep_ in ("advcl", "xcomp") and (_forms(c) & (words.request | PROTEST_VERBS))
+            for c in verb.children
+        )
 
     def _obligations(self, sdoc: Doc, coded: set[int]) -> list[_Coded]:
         """ "Russia said Sudan must return the helicopter": a demand by the speaker on the
