@@ -587,3 +587,9 @@ def test_a_bare_kill_in_the_acts_sentence_tells_whom_it_was_done_to(extractor) -
     )
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["acled_sub_event_type"] == "Attack"
+
+
+def test_the_noun_a_misparsed_main_verb_hangs_on_is_its_subject(extractor) -> None:
+    text = "On 7 June 2021, around 300 nurses protested in Harare (Harare) demanding higher pay."
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["actor_code"] == "---HLH"

@@ -30,6 +30,7 @@ from eventwire.extract.roles import (
     noun_roles,
     phrase,
     received_from,
+    verb_of_verbless_sentence,
     verb_roles,
 )
 from eventwire.extract.sentences import Sentence, split_sentences
@@ -293,26 +294,13 @@ def _headline_count(token: Token) -> bool:
     )
 
 
-def _verb_of_verbless_sentence(token: Token) -> bool:
-    """ "On 5 May, around 200 teachers protested in Bulawayo demanding salary increases":
-    parsed with a noun or a bare "-ing" form as the sentence's root and the verb as a
-    participle of it or of its subject, the verb is the sentence's own."""
-    if token.dep_ != "acl" or token.tag_ not in ("VBD", "VBN"):
-        return False
-    root = token.sent.root
-    verbless = root.pos_ in ("NOUN", "PROPN") or (
-        root.tag_ == "VBG" and not any(c.dep_ == "aux" for c in root.children)
-    )
-    return verbless and root.i in (token.head.i, token.head.head.i)
-
-
 def _under_noun(token: Token) -> bool:
     """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
     a clause under a statement noun ("a declaration demanding...") is its content instead."""
     head = token.head
     if head.lemma_.lower() in lexicon.context_words().speech_noun:
         return False
-    if _verb_of_verbless_sentence(token):
+    if verb_of_verbless_sentence(token):
         return False
     if token.dep_ == "pcomp" and head.dep_ == "prep":
         return head.head.pos_ in ("NOUN", "PROPN")

@@ -147,6 +147,19 @@ def _target_of_missile(verb: Token) -> Token | None:
     return _prep_object(verb, _AIM_PREPS)
 
 
+def verb_of_verbless_sentence(token: Token) -> bool:
+    """ "On 5 May, around 200 teachers protested in Bulawayo demanding salary increases":
+    parsed with a noun or a bare "-ing" form as the sentence's root and the verb as a
+    participle of it or of its subject, the verb is the sentence's own."""
+    if token.dep_ != "acl" or token.tag_ not in ("VBD", "VBN"):
+        return False
+    root = token.sent.root
+    verbless = root.pos_ in ("NOUN", "PROPN") or (
+        root.tag_ == "VBG" and not any(c.dep_ == "aux" for c in root.children)
+    )
+    return verbless and root.i in (token.head.i, token.head.head.i)
+
+
 def _subject(verb: Token) -> Token | None:
     """The verb's own subject or the one it borrows up the clause chain."""
     current = verb
@@ -154,7 +167,7 @@ def _subject(verb: Token) -> Token | None:
         found = _agent(current) if is_passive(current) else _child(current, _SUBJECTS)
         if found is not None:
             return _speaker(current) if found.lower_ in _REPORTED_SELF else found
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" or verb_of_verbless_sentence(current):
             return current.head
         if current.dep_ not in _BORROW_FROM or current.head.i == current.i:
             return None
