@@ -191,11 +191,7 @@ def _singular(word: str) -> str:
 def person_words() -> frozenset[str]:
     """Sector words that name people ("soldiers", "fighters", "police"), not aircraft: who
     can be lost in a fight ("the army lost 12 soldiers")."""
-    return frozenset(
-        word
-        for _, (word, sector) in _rows(SECTORS_FILE, 2)
-        if " " not in word and not sector.endswith(AIRCRAFT_MARK)
-    )
+    return frozenset(person_sectors())
 
 
 @functools.cache
@@ -210,6 +206,7 @@ def person_sectors() -> dict[str, str]:
 
 
 def sector_of_word(word: str) -> str | None:
+    """The sector a word for people names, in the singular or the plural."""
     lowered = word.lower()
     sectors = person_sectors()
     return sectors.get(lowered) or sectors.get(_singular(lowered))

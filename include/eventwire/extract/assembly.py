@@ -219,12 +219,20 @@ def _lead_its_sentences(defining: dict, group: _Group, records: Sequence[dict]) 
     arresting several men. Two were killed in an exchange of fire"): ACLED codes the violence,
     and whoever reads one mention per article reads the deadly event."""
     told = {m["sentence_index"] for m in group.members}
-    others = [
-        r["confidence"]
-        for r in records
-        if r["sentence_index"] in told and r not in group.members and not r["negated"]
-    ]
-    top = max(others, default=0.0)
+    members = {id(m) for m in group.members}
+    _lead_above(
+        defining,
+        [
+            r["confidence"]
+            for r in records
+            if r["sentence_index"] in told and id(r) not in members and not r["negated"]
+        ],
+    )
+
+
+def _lead_above(defining: dict, confidences: list[float]) -> None:
+    """Raise the defining mention above the most confident of ``confidences``."""
+    top = max(confidences, default=0.0)
     if top >= defining["confidence"]:
         defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
 
@@ -327,9 +335,8 @@ def _settle(group: _Group) -> dict:
         # The mention that defines the group, and carries its toll, leads it: above the
         # group's most confident, so whoever reads one mention per event reads that one.
         others = [m["confidence"] for m in members if m is not defining]
-        top = max(others, default=defining["confidence"])
-        if top >= defining["confidence"]:
-            defining["confidence"] = round(min(top + CONFIDENCE_ASSEMBLED, MAX_CONFIDENCE), 3)
+        # A lone mention assembled from several sentences gains the same margin.
+        _lead_above(defining, others or [defining["confidence"]])
     return defining
 
 
