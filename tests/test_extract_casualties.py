@@ -324,3 +324,7 @@ def test_a_particle_read_as_an_adverb_still_makes_the_phrasal_verb(nlp) -> None:
 )
 def test_the_number_of_the_dead_is_a_toll(nlp, text: str, killed: int | None) -> None:
     assert _count(nlp, text).fatalities == killed
+
+
+def test_a_speakers_own_dead_are_counted(nlp) -> None:
+    assert _count(nlp, "They killed my father and two of my uncles.").fatalities == 3

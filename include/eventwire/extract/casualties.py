@@ -99,8 +99,11 @@ _PLURAL_PRONOUNS = frozenset({"them", "they"})
 _OBJECT_FIRST = ("dobj", "nsubjpass", "nsubj")
 _SUBJECT_FIRST = ("nsubjpass", "nsubj", "dobj")
 _WHOLE_NOUNS = frozenset({"total"})
-# "killing its driver", "shot his wife", "the bomber also died": one person, the one the owner had.
-_OWNER_DETERMINERS = frozenset({"a", "an", "its", "his", "her", "their", "the"})
+# "killing its driver", "shot his wife", "killed my brother", "the bomber also died": one person,
+# the one the owner had.
+_OWNER_DETERMINERS = frozenset(
+    {"a", "an", "its", "his", "her", "their", "the", "my", "our", "your"}
+)
 # A DATE entity made only of these and numbers is a count the recogniser misread
 # ("between 10 and 15 people were killed").
 _RANGE_WORDS = frozenset({"between", "and", "to", "or", "-", "–", "at", "least", "about", "some"})
