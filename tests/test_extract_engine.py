@@ -573,6 +573,9 @@ def test_deaths_by_disaster_or_accident_are_no_political_violence(extractor, tex
         ("Fourteen villagers died as a result of the raid on Kpankpan.", 14),
         ("Nine soldiers were confirmed dead following the ambush near Tessit.", 9),
         ("Relatives buried the six men killed in the raid on Kwatas.", 6),
+        # A toll noun states the deaths of the act its "after" phrase or clause names.
+        ("Officials confirmed eight fatalities after the ambush near Tessit.", 8),
+        ("Five deaths were recorded after gunmen attacked a market in Kwall.", 5),
     ],
 )
 def test_the_event_a_toll_names_is_reported(extractor, text: str, toll: int) -> None:

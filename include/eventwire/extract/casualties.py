@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.extract.actors import person_words
 from eventwire.extract.lexicon import IRREGULAR_FORMS, context_words
-from eventwire.extract.modality import is_cumulative
+from eventwire.extract.modality import TOLL_NOUNS, is_cumulative
 from eventwire.extract.roles import is_absolute, stative_passive_subject
 
 if TYPE_CHECKING:
@@ -85,7 +85,6 @@ _SELF_PRONOUNS = frozenset({"himself", "herself"})
 # "No one was killed", "nobody was hurt": a toll of 0.
 _NOBODY = frozenset({"nobody", "none", "noone"})
 # Nouns of the dead and hurt that "no" makes a toll of 0.
-TOLL_NOUNS = frozenset({"casualty", "death", "fatality"})
 TOLL = "toll"
 _NUMBER = "number"
 _FATALLY = frozenset({"fatally", "mortally"})

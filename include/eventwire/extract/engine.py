@@ -294,6 +294,14 @@ def _headline_count(token: Token) -> bool:
     )
 
 
+def _states_a_toll(verb: Token) -> bool:
+    """ "confirmed 14 fatalities after the ambush", "six deaths were recorded in the raid"."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in TOLL_NOUNS
+        for c in verb.children
+    )
+
+
 def _under_noun(token: Token) -> bool:
     """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
     a clause under a statement noun ("a declaration demanding...") is its content instead."""
@@ -1089,7 +1097,9 @@ class Extractor:
                 for dead in among.children
                 if dead.dep_ == "pobj"
             }
-            if (circumstance or head.lower_ in CIRCUMSTANCE_PREPOSITIONS) and g & casualty:
+            if (circumstance or head.lower_ in CIRCUMSTANCE_PREPOSITIONS) and (
+                g & casualty or _states_a_toll(governor)
+            ):
                 return governor
             if head.dep_ == "agent" and g & happen:
                 # "their house was hit by a shell": the passive's agent is the noun that hit.

@@ -35,6 +35,8 @@ BACKGROUND = "background"
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "until", "before", "lest", "once"})
 # Subordinate clauses that give the background of the reported event, not a new event.
 _WITHOUT = "without"
+# Nouns that state a toll ("six deaths were recorded").
+TOLL_NOUNS = frozenset({"death", "fatality", "casualty"})
 _BACKGROUND_MARKS = frozenset({"after", "since", "because", "although", "though"})
 # Request words that may govern a "that" clause ("demanded that Hamas renounce...");
 # "told the agency that..." reports speech instead.
@@ -219,8 +221,16 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
     # "was among the dead after": the dead a preposition names.
     completing = [c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp")]
     completing += [g for c in head.children if c.dep_ == "prep" for g in c.children]
-    return head.lemma_.lower() in casualty or any(
-        c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing
+    # "six deaths were recorded after", "confirmed 14 fatalities after": the report's toll.
+    tolls = [
+        c
+        for c in head.children
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in TOLL_NOUNS
+    ]
+    return (
+        bool(tolls)
+        or head.lemma_.lower() in casualty
+        or any(c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing)
     )
 
 
