@@ -73,6 +73,8 @@ def test_running_tallies_are_not_counted(nlp, text: str) -> None:
 def test_perfect_tense_without_a_period_is_counted(nlp) -> None:
     found = _count(nlp, "Gunmen have killed six villagers in an attack on a market last week.")
     assert found.fatalities == 6
+    # Days of one event's fighting are no period.
+    assert _count(nlp, "Clashes in Rutshuru have killed 17 people since Sunday.").fatalities == 17
 
 
 def test_acled_quantity_word_beside_a_percentage(nlp) -> None:

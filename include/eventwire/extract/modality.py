@@ -45,6 +45,11 @@ _NEGATORS = frozenset({"not", "n't", "never", "no"})
 # How many clause levels up a governing word is looked for ("vowed to continue to attack").
 MAX_GOVERNOR_LEVELS = 2
 # Nouns of a whole conflict: what one has killed "so far" is its tally, not one event's toll.
+# A "since" of the last few days: the fighting of one event goes on ("since Friday").
+_DAYS_OF_ONE_EVENT = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
+     "dawn", "morning", "weekend"}
+)  # fmt: skip
 _WHOLE_CONFLICTS = frozenset({"war", "conflict", "insurgency", "crisis", "rebellion"})
 # Nouns whose clause says what someone holds happened ("reports that ..."), and verbs besides
 # the denial class that deny what such a noun holds ("rejected claims that ...").
@@ -299,9 +304,10 @@ def _period_phrases(predicate: Token) -> list[Token]:
 
 def _opens_period(token: Token) -> bool:
     word = token.lower_
-    if word in _PERIOD_OPENERS and token.dep_ in ("prep", "mark"):
-        return True
     objects = [c for c in token.children if c.dep_ == "pobj"]
+    if word in _PERIOD_OPENERS and token.dep_ in ("prep", "mark"):
+        # "has killed 13 since Friday": days of one event's fighting, not a tally of many.
+        return not any(o.lower_ in _DAYS_OF_ONE_EVENT for o in objects)
     if word in _PERIOD_PREPOSITIONS and token.dep_ == "prep":
         periods = context_words().period
         if any(o.lemma_.lower() in periods for o in objects):
