@@ -596,3 +596,18 @@ def test_the_noun_a_misparsed_main_verb_hangs_on_is_its_subject(extractor) -> No
     text = "On 7 June 2021, around 300 nurses protested in Harare (Harare) demanding higher pay."
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["actor_code"] == "---HLH"
+
+
+def test_the_deadly_event_leads_its_article(extractor) -> None:
+    text = (
+        "Missiles struck Zaporizhzhia early on Thursday, killing three people. "
+        "Air defences shot down 12 of 15 drones launched overnight, the air force said."
+    )
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["fatalities"] == 3
+
+
+def test_the_dead_of_a_fight_between_armed_sides_are_its_casualties(extractor) -> None:
+    text = "Fighting between the army and the RSF in Nyala killed at least 15 people on Sunday."
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["acled_sub_event_type"] == "Armed clash"

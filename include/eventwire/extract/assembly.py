@@ -210,14 +210,15 @@ def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
     for group in groups:
         defining = _settle(group)
         if defining["fatalities"]:
-            _lead_its_sentences(defining, group, records)
+            _lead_the_article(defining, group, records)
     return list(records)
 
 
-def _lead_its_sentences(defining: dict, group: _Group, records: Sequence[dict]) -> None:
-    """An event that killed people leads every other act its sentences tell ("raided the town,
-    arresting several men. Two were killed in an exchange of fire"): ACLED codes the violence,
-    and whoever reads one mention per article reads the deadly event."""
+def _lead_the_article(defining: dict, group: _Group, records: Sequence[dict]) -> None:
+    """An event that killed people leads every other act its sentences tell and every act of
+    its article that killed nobody ("raided the town, arresting several men. Two were killed
+    in an exchange of fire"; "Police said they had deployed officers"): ACLED codes the
+    violence, and whoever reads one mention per article reads the deadly event."""
     told = {m["sentence_index"] for m in group.members}
     members = {id(m) for m in group.members}
     _lead_above(
@@ -225,7 +226,9 @@ def _lead_its_sentences(defining: dict, group: _Group, records: Sequence[dict]) 
         [
             r["confidence"]
             for r in records
-            if r["sentence_index"] in told and id(r) not in members and not r["negated"]
+            if id(r) not in members
+            and not r["negated"]
+            and (r["sentence_index"] in told or not r["fatalities"])
         ],
     )
 
@@ -280,14 +283,19 @@ def _settle(group: _Group) -> dict:
     # Cues come from the sentences that name the act; a bare "were killed" that joined the
     # group may stand in a sentence about something else ("as fighter jets shelled a convoy").
     # A bare "killed" in the act's own sentence tells whom the act was done to ("shot and
-    # killed a trader": an attack on a civilian).
-    first = members[0]["sentence_index"]
+    # killed a trader": an attack on a civilian), except in a fight between two armed sides,
+    # whose dead are its casualties ("fighting between the army and the RSF killed 23").
+    lead = members[0]
     telling = [
         m
         for m in members
-        if m is members[0]
+        if m is lead
         or _specific_act(m)
-        or (m["sentence_index"] == first and m["recipient_code"])
+        or (
+            m["sentence_index"] == lead["sentence_index"]
+            and m["recipient_code"]
+            and not _between_armed_sides(lead)
+        )
     ]
     cues = frozenset().union(
         *(acled.cues_in(m["sentence_text"] or "") for m in telling),
@@ -338,6 +346,13 @@ def _settle(group: _Group) -> dict:
         # A lone mention assembled from several sentences gains the same margin.
         _lead_above(defining, others or [defining["confidence"]])
     return defining
+
+
+def _between_armed_sides(record: dict) -> bool:
+    return (
+        record["actor_sector"] in acled.ARMED_SECTORS
+        and record["recipient_sector"] in acled.ARMED_SECTORS
+    )
 
 
 def _defining(telling: list[dict], sub_event_type: str | None) -> dict | None:
