@@ -66,7 +66,7 @@ _COUNT_DEPS = frozenset({"nummod", "quantmod", "amod", "compound", "det", "prede
 _VERBS = frozenset({"VERB", "AUX"})
 _NUMBER_LINKS = frozenset({"of", "and", "-"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
-_RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 # Words that join the two ends of a range ("10-15", "two or three", "between 10 and 15"):
 # ACLED records the lower bound.
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
@@ -475,7 +475,7 @@ def _counts_something_else(number: Token) -> bool:
 
 def _expand(victim: Token) -> list[Token]:
     """A victim and the victims coordinated with it ("13 militants and two soldiers")."""
-    if victim.lower_ in _RELATIVE_PRONOUNS and victim.head.dep_ == "relcl":
+    if victim.lower_ in RELATIVE_PRONOUNS and victim.head.dep_ == "relcl":
         victim = victim.head.head
     out = [victim, *_objects_hung_on_verb(victim)]
     for conj in victim.conjuncts:

@@ -21,7 +21,7 @@ from eventwire import schema
 from eventwire.config import Settings
 from eventwire.extract import acled, actors, assembly, cameo, lexicon, modality, recoding, tabari
 from eventwire.extract.actors import Actor, ActorDictionary
-from eventwire.extract.casualties import TOLL, TOLL_NOUNS
+from eventwire.extract.casualties import RELATIVE_PRONOUNS, TOLL, TOLL_NOUNS
 from eventwire.extract.lexicon import Lexicon, Trigger
 from eventwire.extract.roles import (
     Roles,
@@ -97,7 +97,6 @@ OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
 PROTEST_VERBS = frozenset({"protest", "denounce", "condemn"})
 AGREE_LEMMA = "agree"
 AGREEMENT = "Agreement"
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
 ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
 # CAMEO 04: consult (meet, visit, negotiate).
 CONSULT_ROOT = 4
@@ -294,14 +293,6 @@ def _headline_count(token: Token) -> bool:
     )
 
 
-def _states_a_toll(verb: Token) -> bool:
-    """ "confirmed 14 fatalities after the ambush", "six deaths were recorded in the raid"."""
-    return any(
-        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in TOLL_NOUNS
-        for c in verb.children
-    )
-
-
 def _under_noun(token: Token) -> bool:
     """A clause that modifies a noun ("an appeal for deploying troops", "an offer to host");
     a clause under a statement noun ("a declaration demanding...") is its content instead."""
@@ -400,7 +391,7 @@ def _circumstance(predicate: Token) -> list[Token]:
     return [
         g
         for p in predicate.children
-        if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during")
+        if p.dep_ in ("prep", "agent") and p.lower_ in CIRCUMSTANCE_PREPOSITIONS
         for g in p.children
         if g.dep_ == "pobj"
     ]
@@ -1098,7 +1089,7 @@ class Extractor:
                 if dead.dep_ == "pobj"
             }
             if (circumstance or head.lower_ in CIRCUMSTANCE_PREPOSITIONS) and (
-                g & casualty or _states_a_toll(governor)
+                g & casualty or modality.states_a_toll(governor)
             ):
                 return governor
             if head.dep_ == "agent" and g & happen:

@@ -227,15 +227,19 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
     completing = [c for c in head.children if c.dep_ in ("oprd", "acomp", "xcomp")]
     completing += [g for c in head.children if c.dep_ == "prep" for g in c.children]
     # "six deaths were recorded after", "confirmed 14 fatalities after": the report's toll.
-    tolls = [
-        c
-        for c in head.children
-        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in TOLL_NOUNS
-    ]
     return (
-        bool(tolls)
+        states_a_toll(head)
         or head.lemma_.lower() in casualty
         or any(c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing)
+    )
+
+
+def states_a_toll(verb: Token) -> bool:
+    """ "six deaths were recorded", "confirmed 14 fatalities": a toll noun is its subject or
+    object."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in TOLL_NOUNS
+        for c in verb.children
     )
 
 
