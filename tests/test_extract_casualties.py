@@ -215,6 +215,8 @@ def test_a_bomber_who_blew_himself_up_is_counted_when_nobody_else_is(
         # A second verb without a subject of its own speaks of the first verb's.
         ("A cyclist was hit by an army lorry near the barracks and died.", 1),
         ("Two aid workers were kidnapped and later found dead.", 2),
+        # A bare participle joined to a passive verb shares its auxiliary and its subject.
+        ("Three herders were trapped in the crossfire and killed near Bama.", 3),
     ],
 )
 def test_a_second_verb_borrows_the_first_verbs_victims(nlp, text: str, killed: int) -> None:

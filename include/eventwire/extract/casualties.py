@@ -585,7 +585,7 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         return [ranged]
     if pos == "adj":
         return _adjective_victims(pred)
-    if pred.dep_ == "conj" and not deps and pred.lemma_ in _DYING:
+    if pred.dep_ == "conj" and not deps and (pred.lemma_ in _DYING or _shares_passive(pred)):
         return _borrowed_subjects(pred)
     if pred.dep_ == "conj" and not deps:
         return _victims(pred.head, pos) if _is_shared_subject(pred) else _number_before(pred)
@@ -713,6 +713,16 @@ def _listed_number(noun: Token) -> Token | None:
     if noun.i + 2 < len(doc) and doc[noun.i + 1].text == ":" and _is_number_word(doc[noun.i + 2]):
         return doc[noun.i + 2]
     return None
+
+
+def _shares_passive(pred: Token) -> bool:
+    """ "were caught in crossfire and killed": a bare participle joined to a passive verb is
+    passive too, and its victims are that verb's subject."""
+    return (
+        pred.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass") for c in pred.children)
+        and any(c.dep_ == "nsubjpass" for c in pred.head.children)
+    )
 
 
 def _is_shared_subject(pred: Token) -> bool:

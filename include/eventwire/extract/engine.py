@@ -420,10 +420,22 @@ def _is_side_clause(token: Token) -> bool:
     return purpose or participle
 
 
+def _names_a_thing_that_hit(phrase: Token) -> bool:
+    """ "a mortar round landed", "a drone strike killed six": a subject phrase an event noun
+    modifies stands for the event, unless it names people ("riot police broke up a march")."""
+    return (
+        phrase.dep_ in ("nsubj", "nsubjpass")
+        and phrase.pos_ == "NOUN"
+        and actors.sector_of_word(phrase.text) is None
+    )
+
+
 def _lasting(noun: Token) -> bool:
     """ "as fighting between the army and the RSF entered its sixth month": how long a conflict
-    has lasted, not an event of the day."""
-    return noun.dep_ == "nsubj" and any(
+    has lasted, not an event of the day. The parser may make a gerund subject a clause of its
+    own ("as fighting ... entered its second year")."""
+    gerund_subject = noun.tag_ == "VBG" and noun.dep_ == "advcl" and noun.i < noun.head.i
+    return (noun.dep_ == "nsubj" or gerund_subject) and any(
         c.dep_ in ("dobj", "npadvmod") and c.lemma_.lower() in DURATION_NOUNS
         for c in noun.head.children
     )
@@ -1058,7 +1070,9 @@ class Extractor:
         if any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children):
             return noun
         head = noun.head
-        if noun.dep_ == "compound" and head.dep_ in ("dobj", "pobj"):
+        if noun.dep_ == "compound" and (
+            head.dep_ in ("dobj", "pobj") or _names_a_thing_that_hit(head)
+        ):
             # "a mortar round", "a rocket attack": the phrase the noun names stands for it.
             noun, head = head, head.head
         circumstance = False
