@@ -76,6 +76,12 @@ from eventwire.extract import acled, assembly
         ("AGREE", "057", "REB", None, "The rebel factions signed a deal.", False, "Agreement"),
         ("AGREE", "057", "GOV", None, "The ministers signed a trade deal.", False, None),
         ("COERCE", "191", "REB", None, "Militants blockaded the town.", False, "Other"),
+        ("ASSAULT", "190", None, "COP", "A police post was attacked during a protest.", False,
+         "Violent demonstration"),
+        ("ASSAULT", "193", None, None, "Clashes broke out during the demonstration.", False,
+         "Violent demonstration"),
+        ("ASSAULT", "190", "REB", "COP", "Rebels attacked a police post during a protest.",
+         False, "Armed clash"),
     ],
 )  # fmt: skip
 def test_acled_sub_event_follows_codebook(plover, code, actor, recipient, text, lethal, sub):
@@ -230,3 +236,28 @@ def test_negated_and_historical_mentions_are_left_alone() -> None:
     old = _record(1, "193", date_flag="historical", fatalities=7)
     out = assembly.assemble([negated, old], [assembly.Toll(2, 5, None, "5 died")])
     assert [r["fatalities"] for r in out] == [None, 7]
+
+
+def test_a_demonstration_whose_casualties_are_police_was_violent() -> None:
+    text = "Nine police officers were injured during the march."
+    [record] = assembly.assemble(
+        [
+            _record(
+                0, "141", "PROTEST", sub="Peaceful protest", text=text, injured=9,
+                fatalities_text="Nine police officers were injured",
+            )
+        ],
+        [],
+    )  # fmt: skip
+    assert record["acled_sub_event_type"] == "Violent demonstration"
+
+
+def test_damage_told_in_a_demonstrations_sentence_is_that_demonstration() -> None:
+    text = "Cars were set on fire during a protest in Bama."
+    damage = _record(
+        0, "1712", sub="Violent demonstration", acled_event_type="Riots", text=text,
+        confidence=0.6,
+    )  # fmt: skip
+    protest = _record(0, "141", "PROTEST", sub="Peaceful protest", text=text, confidence=0.5)
+    assembly.assemble([damage, protest], [])
+    assert protest["acled_sub_event_type"] == "Violent demonstration"

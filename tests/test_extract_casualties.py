@@ -302,6 +302,8 @@ def test_phrasings_of_the_dead_met_in_news(nlp, text: str, killed: int) -> None:
         ("Clashes killed 7 soldiers, 7 rebels and 2 civilians near Rutshuru.", 16),
         # "the number killed" is a tally, not a victim.
         ("Police shot dead two protesters, bringing the number killed since March to 40.", 2),
+        # "18 of them ..." names some of those just counted, whatever it is coordinated with.
+        ("Bandits killed 25 villagers near Gusau, 20 of them women and children.", 25),
     ],
 )
 def test_a_breakdown_is_not_added_to_its_total(nlp, text: str, killed: int) -> None:

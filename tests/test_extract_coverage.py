@@ -115,6 +115,9 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Their truck struck a roadside bomb near Ansongo.", "18", "Remote explosive/landmine/IED"),
         ("A bus ran over a mine near Gao.", "18", "Remote explosive/landmine/IED"),
         ("A mortar round hit a clinic in Marib.", "19", "Shelling/artillery/missile attack"),
+        ("Fireworks were thrown at police in Nantes.", "14", "Violent demonstration"),
+        ("Youths smashed bus shelters in Rennes.", "14", "Violent demonstration"),
+        ("Windows were broken at the town hall in Lyon.", "14", "Violent demonstration"),
         ("Soldiers subjected girls to sexual violence in Kalehe.", "18", "Sexual violence"),
         ("Militants mortared the airport in Mogadishu.", "19", "Shelling/artillery/missile attack"),
         ("200 rebels surrendered their weapons in Bunia.", "15", "Change to group/activity"),
@@ -590,3 +593,18 @@ def test_a_phrase_hung_on_the_object_still_completes_the_pattern(extractor) -> N
     # The parser hangs "with bullets" on "market", not on "sprayed".
     text = "Gunmen sprayed a crowded market with bullets in Tillaberi."
     assert any(m["rule"] == "lexicon:spray with +bullet" for m in _extract(extractor, text))
+
+
+def test_an_act_during_a_demonstration_says_it_took_place(extractor) -> None:
+    text = "A student was hit by a tear gas canister during a demonstration in Conakry and died."
+    [mention] = _reported(_extract(extractor, text))
+    assert (mention["plover_type"], mention["fatalities"]) == ("PROTEST", 1)
+
+
+def test_an_aim_the_parser_hung_on_the_missile_is_the_target(extractor) -> None:
+    text = "On 2 May 2023, soldiers fired birdshot at protesters in Sanandaj."
+    [mention] = _reported(_extract(extractor, text))
+    assert (mention["recipient_text"], mention["acled_sub_event_type"]) == (
+        "protesters",
+        "Protest with intervention",
+    )

@@ -87,6 +87,8 @@ _DEPLOYMENT = "154"
 _FORMAL_AGREEMENT = "057"
 _REPRESSION = "175"
 _RIOT = "145"
+# Force a crowd may use: an attack, a clash ("clashes broke out during the demonstration").
+_CROWD_FORCE = frozenset({"190", "193"})
 _PROTEST_ROOT = "14"
 _BLOCKADE = "144"
 _TERRITORY = "192"
@@ -240,12 +242,13 @@ def acled_type(
 
 
 def _destroyed_in_protest(cameo: str, actor_sector: str | None, cues: frozenset[str]) -> bool:
-    """Property set on fire where a demonstration is under way, by no known armed force."""
-    return (
-        cameo.startswith(_DESTRUCTION)
-        and "protest" in cues
-        and actor_sector not in ARMED_SECTORS | STATE_SECTORS
-    )
+    """Property set on fire where a demonstration is under way, by no known armed force; a
+    police station attacked or clashes breaking out during it, by nobody named."""
+    if "protest" not in cues:
+        return False
+    if cameo.startswith(_DESTRUCTION):
+        return actor_sector not in ARMED_SECTORS | STATE_SECTORS
+    return cameo in _CROWD_FORCE and actor_sector is None
 
 
 def _is_mob(cameo: str, cues: frozenset[str], recipient_sector: str | None) -> bool:

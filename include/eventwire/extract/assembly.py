@@ -69,6 +69,11 @@ PART_OF_TOLL = re.compile(r"\b(among|includ\w+|of them|of whom)\b", re.IGNORECAS
 DEMONSTRATION = "demonstration"
 DEMONSTRATION_CODES = ("14", "175")
 DEMONSTRATION_CLASHES = frozenset({DEMONSTRATION, "193"})
+# A demonstration whose stated casualties are all of the police or the army was violent.
+UNRESISTED_PROTEST = frozenset({"Peaceful protest", "Protest with intervention"})
+VIOLENT_DEMONSTRATION = acled.AcledType("Riots", "Violent demonstration")
+# Property destroyed or damaged, which a demonstration's own sentence may tell it did.
+DAMAGE_CODES = ("1711", "1712")
 # Sub-event types from most to least specific: a group takes the first its cues support.
 SPECIFICITY = (
     "Chemical weapon",
@@ -132,9 +137,9 @@ class _Group:
         if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
             return False
         act = _specific_act(record)
-        if act and self.act and act != self.act and not _one_event(self.act, act, record):
-            return False  # "clashes" and, earlier that day, an air strike: two events
         lead = self.members[0]
+        if act and self.act and act != self.act and not _one_event(self.act, act, record, lead):
+            return False  # "clashes" and, earlier that day, an air strike: two events
         if _placed(lead) and _placed(record) and lead["country"] != record["country"]:
             return False
         one, other = _stated_date(lead), _stated_date(record)
@@ -143,11 +148,15 @@ class _Group:
         return not _distinct_towns(lead, record)
 
 
-def _one_event(act: str, other: str, record: dict) -> bool:
+def _one_event(act: str, other: str, record: dict, lead: dict) -> bool:
     """Two acts that tell one event: ground taken and the fight that took it; a demonstration
-    and "the clashes" a later sentence names with nobody in them."""
+    and "the clashes" a later sentence names with nobody in them; a demonstration and the
+    damage its own sentence tells ("cars were set on fire during a protest")."""
     if {act, other} == FIGHT_FOR_GROUND:
         return True
+    damage = next((a for a in (act, other) if a.startswith(DAMAGE_CODES)), None)
+    if damage and DEMONSTRATION in {act, other}:
+        return record["sentence_index"] == lead["sentence_index"]
     unnamed = not record["actor_code"] and not record["recipient_code"]
     return {act, other} == DEMONSTRATION_CLASHES and unnamed
 
@@ -308,13 +317,16 @@ def _settle(group: _Group) -> dict:
     fatalities = _combined([(t.fatalities, t.additional, t.text) for t in stated])
     injured = _combined([(t.injured, t.additional, t.text) for t in stated])
     kind = _most_specific(telling, cues, bool(fatalities))
+    toll_text = _toll_text(members, group.tolls, fatalities, injured)
+    if kind.sub_event_type in UNRESISTED_PROTEST and _side(toll_text) == SIDES["COP"]:
+        # "Twelve police officers were injured during the demonstration": the crowd fought.
+        kind = VIOLENT_DEMONSTRATION
     place = min(members, key=lambda m: m["geo_precision"] or _PRECISION_UNKNOWN)
     dated = next((m for m in members if _stated_date(m)), None)
     defining = _defining(telling, kind.sub_event_type) or members[0]
     sources = sorted(
         {m["sentence_index"] for m in members} | {t.sentence_index for t in group.tolls}
     )
-    toll_text = _toll_text(members, group.tolls, fatalities, injured)
     for member in members:
         member["acled_event_type"], member["acled_sub_event_type"] = (
             kind.event_type,

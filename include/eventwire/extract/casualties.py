@@ -492,10 +492,13 @@ def _expand(victim: Token) -> list[Token]:
 
 
 def _is_partitive(noun: Token) -> bool:
-    """ "79 people, 50 of them children": some of the people just counted, not more."""
+    """ "79 people, 50 of them children": some of the people just counted, not more. The
+    "of them" may hang on the noun or on its number ("18 of them women and children")."""
+    counted = [noun, *(c for c in noun.children if c.dep_ == "nummod")]
     return any(
         g.lower_ in _PARTITIVE_PRONOUNS
-        for p in noun.children
+        for n in counted
+        for p in n.children
         if p.dep_ == "prep" and p.lower_ == "of"
         for g in p.children
     )

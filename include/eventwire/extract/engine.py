@@ -110,6 +110,7 @@ OPEN_NOUN_ROOTS = frozenset({14, 15, 17, 18, 19, 20})
 # Where an event noun stands when it reports its event by itself: the subject ("riots are
 # continuing", "a grenade was thrown into the crowd"), or a headline's head ("Clashes in Aden").
 OPEN_FRAME_DEPS = frozenset({"nsubj", "nsubjpass", "ROOT"})
+DURING = "during"
 # How far up from an event noun its governing verb is looked for ("fired rockets at ...").
 OPEN_FRAME_LEVELS = 3
 # "the death toll from the bombing", "the toll of the attack", "the toll in the clashes".
@@ -919,6 +920,10 @@ class Extractor:
             return deadly
         toll = _toll_of(noun)
         noun = toll or noun
+        if noun.dep_ == "pobj" and noun.head.lower_ == DURING and noun.head.head.pos_ == "VERB":
+            # "was hit by a canister during a demonstration": what happens during an event
+            # says the event took place.
+            return noun.head.head
         if noun.dep_ not in OPEN_FRAME_DEPS and toll is None:
             # An object ("opposed the deployment", "blamed X for the bombing", "after five
             # days of fighting") is talked about, not reported; light verbs carry objects.

@@ -15,6 +15,7 @@ the first that names an actor (so a casualty count is not repeated per victim gr
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -103,6 +104,10 @@ def is_passive(verb: Token) -> bool:
 # Pronouns that, as the subject of a reported clause, stand for its speaker.
 _REPORTED_SELF = frozenset({"he", "she", "it", "they", "we"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
+_TIME_ENTITIES = frozenset({"DATE", "TIME"})
+_CALENDAR_NAMES = frozenset(
+    name.lower() for name in (*calendar.month_name, *calendar.day_name) if name
+)
 # Verbs of throwing and firing, and the prepositions naming what they aim at.
 _AIMING_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lob", "launch", "spray", "pelt"})
 _AIM_PREPS = frozenset({"at", "on", "into", "toward", "towards"})
@@ -127,24 +132,32 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
+def _names_a_time(noun: Token) -> bool:
+    """ "on 16 November", "on Monday": the entity recogniser may not run on every sentence."""
+    return noun.ent_type_ in _TIME_ENTITIES or noun.lower_ in _CALENDAR_NAMES
+
+
 def _prep_object(token: Token, preps: frozenset[str]) -> Token | None:
+    """The object of the first of ``preps`` on ``token`` that names no time ("on 16 November"
+    is when, not whom)."""
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in preps:
             pobj = _child(child, ("pobj",))
-            if pobj is not None:
+            if pobj is not None and not _names_a_time(pobj):
                 return pobj
     return None
 
 
 def _target_of_missile(verb: Token) -> Token | None:
     """ "fired birdshot at protesters", "threw stones at police": what a thrown or fired
-    object is aimed at is the recipient, not the object."""
+    object is aimed at is the recipient, not the object. The parser may hang the aim on the
+    object ("birdshot at protesters")."""
     if verb.lemma_ not in _AIMING_VERBS:
         return None
     thrown = _child(verb, ("dobj",))
     if thrown is None or thrown.lemma_.lower() in person_words():
         return None
-    return _prep_object(verb, _AIM_PREPS)
+    return _prep_object(verb, _AIM_PREPS) or _prep_object(thrown, _AIM_PREPS)
 
 
 def verb_of_verbless_sentence(token: Token) -> bool:
