@@ -552,6 +552,13 @@ def test_relations_aid_talks_and_ground_given_up(extractor, text: str, plover_ty
         # The event the dead were among is reported, with the whole toll.
         ("A tribal elder was among the 17 dead in the raid on the market in Kismayo.", 17),
         ("Four policemen were among the 23 people killed in the ambush near Tillaberi.", 23),
+        # A sentence that turns to another event keeps its acts and its dead to itself.
+        (
+            "A roadside bomb killed 5 pilgrims near Baiji. Separately, 14 soldiers were killed "
+            "in an attack on an outpost, the ministry said.",
+            5,
+        ),
+        ("Gunmen killed 3 traders near Gusau. Elsewhere, eight villagers died.", 3),
     ],
 )
 def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed: int) -> None:

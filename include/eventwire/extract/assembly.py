@@ -42,6 +42,12 @@ ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
 OTHERS = re.compile(r"\b(others|second|third|fourth|fifth|more(?! than))\b", re.IGNORECASE)
 # A figure stated as the toll or total counts everyone, those added included.
 TOTAL = re.compile(r"\b(toll|total)\b", re.IGNORECASE)
+# Openers of a sentence that turns to another event.
+ANOTHER_EVENT = re.compile(
+    r"\W*(separately|elsewhere|in (a|another) (separate|different|second|similar)\b"
+    r"|in another\b)",
+    re.IGNORECASE,
+)
 # Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
 DISCOVERY = re.compile(r"lexicon:\S+ \+(body|corpse)\b")
 # CAMEO codes that name no particular act: force used, people killed or hurt. Mentions with
@@ -136,6 +142,8 @@ class _Group:
     def accepts(self, record: dict) -> bool:
         if record["sentence_index"] - self.first_index > WINDOW_SENTENCES:
             return False
+        if opens_another_event(record["sentence_text"]) and not _in_sentence(self, record):
+            return False
         act = _specific_act(record)
         lead = self.members[0]
         if act and self.act and act != self.act and not _one_event(self.act, act, record, lead):
@@ -146,6 +154,12 @@ class _Group:
         if one and other and one != other and not _is_discovery(record):
             return False
         return not _distinct_towns(lead, record)
+
+
+def opens_another_event(sentence: str | None) -> bool:
+    """ "Separately, ...", "Elsewhere, ...", "In a separate attack, ...": the sentence turns
+    to another event, whose acts and dead are not the previous one's."""
+    return bool(sentence and ANOTHER_EVENT.match(sentence))
 
 
 def _one_event(act: str, other: str, record: dict, lead: dict) -> bool:

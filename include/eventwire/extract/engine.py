@@ -630,6 +630,8 @@ class Extractor:
                 records.setdefault(i, []).extend(found)
                 continue
             stated = count_casualties(sdoc[:])
+            if assembly.opens_another_event(sentence.text):
+                continue  # "Separately, two soldiers died": another event's dead
             if stated.fatalities is not None or stated.injured is not None:
                 cues = acled.cues_in(sentence.text)
                 toll = assembly.Toll(
