@@ -278,6 +278,24 @@ def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
         ("Gunmen killed 9 people on Monday; by Friday the toll had reached 16.", 16),
         ("Soldiers opened fire on a crowd of protesters in Mandalay, killing half a dozen.", 6),
         ("Gunmen attacked a bus in Plateau state on Sunday with the loss of five lives.", 5),
+        # An object the parser made a second subject of the reporting verb.
+        (
+            "An Israeli air strike on a school housing displaced families in Gaza City killed "
+            "at least 18 people, including six UN staff, the UN agency for Palestinian "
+            "refugees said on Wednesday.",
+            18,
+        ),
+        # A participle with an object of its own is the verb, whatever it was hung on.
+        (
+            "A Saudi air strike on a bus carrying schoolchildren in Dahyan killed at least 40 "
+            "people, including 29 children, the Red Cross said on Friday.",
+            40,
+        ),
+        (
+            "A Russian missile strike on a hotel housing aid workers in Kramatorsk killed at "
+            "least 12 people, including three journalists, the regional governor said on Sunday.",
+            12,
+        ),
     ],
 )
 def test_phrasings_of_the_dead_met_in_news(nlp, text: str, killed: int) -> None:

@@ -559,6 +559,13 @@ def test_relations_aid_talks_and_ground_given_up(extractor, text: str, plover_ty
             5,
         ),
         ("Gunmen killed 3 traders near Gusau. Elsewhere, eight villagers died.", 3),
+        # The dead of an event a sentence sets aside are not the article's event's.
+        (
+            "Two policemen were killed when gunmen ambushed a patrol near Kaduna on Sunday. "
+            "It was the worst attack in the area this year, after clashes in March left 40 "
+            "dead.",
+            2,
+        ),
     ],
 )
 def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed: int) -> None:

@@ -563,7 +563,10 @@ def _victims(pred: Token, pos: str) -> list[Token]:
         if pred.dep_ == "compound" and pred.head.lemma_ == TOLL:
             return []
         return [pred]
-    if pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+    modifier = pred.dep_ in ("amod", "acl") and pred.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+    if modifier and not any(c.dep_ == "dobj" for c in pred.children):
+        # "the 12 people killed": the noun the participle modifies; one with an object of
+        # its own ("a strike on a hotel in X killed 12 people", misattached) is a verb.
         return _state_of_list(pred, _phrase_head(pred.head)) or _expand(_phrase_head(pred.head))
     if pred.dep_ in _REPORTED_DEPS and pred.head.lemma_ in _REPORTING_VERBS:
         # "49 soldiers were reported killed": the victims are the reporting verb's subject.
@@ -751,7 +754,19 @@ def _number_before(pred: Token) -> list[Token]:
     """ "three wounded" parsed loosely: the number right before the casualty word."""
     if pred.i > 0 and _is_number_word(pred.doc[pred.i - 1]):
         return [pred.doc[pred.i - 1]]
-    return []
+    return _object_taken_by_speaker(pred)
+
+
+def _object_taken_by_speaker(pred: Token) -> list[Token]:
+    """ "An air strike killed at least 18 people, including ..., the agency said": a reported
+    verb whose object the parser made a second subject of the reporting verb."""
+    reporter = pred.head
+    if pred.dep_ != "ccomp" or reporter.lemma_.lower() not in context_words().speech:
+        return []
+    subjects = [c for c in reporter.children if c.dep_ == "nsubj" and c.i > pred.i]
+    if len(subjects) < 2 or _victim_count(subjects[0]) is None:
+        return []
+    return _expand(subjects[0])
 
 
 def _toll_numbers(toll: Token) -> list[Token]:

@@ -630,7 +630,7 @@ class Extractor:
                 records.setdefault(i, []).extend(found)
                 continue
             stated = count_casualties(sdoc[:])
-            if assembly.opens_another_event(sentence.text):
+            if assembly.opens_another_event(sentence.text) or self._names_uncoded_violence(sdoc):
                 continue  # "Separately, two soldiers died": another event's dead
             if stated.fatalities is not None or stated.injured is not None:
                 cues = acled.cues_in(sentence.text)
@@ -883,6 +883,12 @@ class Extractor:
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
             noun = noun.head.head
         return any(self._violent_noun(n) for n in {clause.head, noun})
+
+    def _names_uncoded_violence(self, sdoc: Doc) -> bool:
+        """ "after clashes in May left 70 dead": a sentence that coded no event yet tells of
+        a violent event it reports (a noun its verb carries) states that event's dead, an
+        event the sentence's frame set aside, not the dead of the article's event."""
+        return any(self._violent_noun(token) and self._licence(token) is not None for token in sdoc)
 
     def _counted_deaths(self, verb: Token) -> bool:
         if not _forms(verb) & self._context.casualty:
