@@ -179,6 +179,30 @@ def test_counts_of_different_sides_add_up(later: str, figure: int, toll: int) ->
     assert lead["fatalities"] == toll
 
 
+@pytest.mark.parametrize(
+    ("claim", "phrase", "toll"),
+    [
+        # A side's claim of the same dead yields to the other account of them.
+        ("The group said in a statement it had killed 15 soldiers.", "killed 15 soldiers", 6),
+        ("The rebels claimed to have killed 15 soldiers.", "killed 15 soldiers", 6),
+        # A claim of the other side's dead stands beside the first count.
+        ("The army said it had killed 15 militants.", "killed 15 militants", 21),
+        # Not a claim: a later, higher report of the same dead.
+        ("Hospital staff said 15 soldiers had died.", "15 soldiers had died", 15),
+    ],
+)
+def test_a_claim_of_whom_a_side_killed_yields_to_another_account(
+    claim: str, phrase: str, toll: int
+) -> None:
+    sentence = "Militants attacked a base in Bama, killing six soldiers."
+    records = [
+        _record(0, "190", text=sentence, fatalities=6, fatalities_text="killing six soldiers"),
+        _record(1, "1823", text=claim, fatalities=15, fatalities_text=phrase),
+    ]
+    out = assembly.assemble(records, [])
+    assert max(r["fatalities"] or 0 for r in out) == toll
+
+
 def test_toll_far_after_the_act_stays_out() -> None:
     far = assembly.WINDOW_SENTENCES + 1
     [lead] = assembly.assemble([_record(0, "193")], [assembly.Toll(far, 9, None, "9 died")])

@@ -42,6 +42,12 @@ ADDITIONAL = re.compile(r"\b(also|another|further)\b", re.IGNORECASE)
 OTHERS = re.compile(r"\b(others|second|third|fourth|fifth|more(?! than))\b", re.IGNORECASE)
 # A figure stated as the toll or total counts everyone, those added included.
 TOTAL = re.compile(r"\b(toll|total)\b", re.IGNORECASE)
+# A side's own count of whom it killed: "claimed to have killed", "said it had killed".
+CLAIM = re.compile(
+    r"\bclaim(?:ed|s|ing)?\s+(?:to\s+have|that|it|they)\b"
+    r"|\b(?:said|says)\b[^.;]*?\b(?:it|they)\s+(?:had\s+|have\s+)?(?:killed|shot)\b",
+    re.IGNORECASE,
+)
 # Openers of a sentence that turns to another event.
 ANOTHER_EVENT = re.compile(
     r"\W*(separately|elsewhere|in (a|another) (separate|different|second|similar)\b"
@@ -119,6 +125,7 @@ class Toll:
     text: str | None
     cues: frozenset[str] = frozenset()
     additional: bool = False
+    claimed: bool = False
 
 
 @dataclass
@@ -328,8 +335,8 @@ def _settle(group: _Group) -> dict:
     stated = list(
         {(t.sentence_index, t.fatalities, t.injured): t for t in map(_stated, members)}.values()
     ) + list(group.tolls)
-    fatalities = _combined([(t.fatalities, t.additional, t.text) for t in stated])
-    injured = _combined([(t.injured, t.additional, t.text) for t in stated])
+    fatalities = _combined([(t.fatalities, t.additional, t.text, t.claimed) for t in stated])
+    injured = _combined([(t.injured, t.additional, t.text, t.claimed) for t in stated])
     kind = _most_specific(telling, cues, bool(fatalities))
     toll_text = _toll_text(members, group.tolls, fatalities, injured)
     if kind.sub_event_type in UNRESISTED_PROTEST and _side(toll_text) == SIDES["COP"]:
@@ -395,7 +402,14 @@ def _stated(member: dict) -> Toll:
         member["injured"],
         member["fatalities_text"],
         additional=adds_victims(text, member["fatalities_text"]),
+        claimed=states_a_claim(text),
     )
+
+
+def states_a_claim(sentence: str) -> bool:
+    """ "The group said in a statement it had killed 15 policemen", "the army claimed to have
+    killed 40": a side's count of those it killed, a claim."""
+    return CLAIM.search(sentence) is not None
 
 
 def adds_victims(sentence: str, phrase: str | None) -> bool:
@@ -407,12 +421,18 @@ def adds_victims(sentence: str, phrase: str | None) -> bool:
     return bool(ADDITIONAL.search(sentence) or (phrase and OTHERS.search(phrase)))
 
 
-def _combined(figures: list[tuple[int | None, bool, str | None]]) -> int | None:
+def _combined(figures: list[tuple[int | None, bool, str | None, bool]]) -> int | None:
     """Later reports of one toll raise it, they do not add to it ("the toll rose to 24"):
     the highest figure stands, or the sum of the highest of each side where counts name one
-    side each, plus the figures of victims stated as additional."""
-    base = [(v, text) for v, extra, text in figures if v is not None and not extra]
-    extra = [v for v, more, _ in figures if v is not None and more]
+    side each, plus the figures of victims stated as additional. A side's claim of whom it
+    killed yields to another account of the same dead (ACLED takes the conservative one)."""
+    reported = {_side(text) for v, extra, text, claim in figures if v is not None and not claim}
+    base = [
+        (v, text)
+        for v, extra, text, claim in figures
+        if v is not None and not extra and not (claim and _side(text) in reported)
+    ]
+    extra = [v for v, more, _, _ in figures if v is not None and more]
     if not base and not extra:
         return None
     by_side: dict[str, int] = {}

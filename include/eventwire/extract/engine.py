@@ -641,6 +641,7 @@ class Extractor:
                     stated.text,
                     cues,
                     assembly.adds_victims(sentence.text, stated.text),
+                    assembly.states_a_claim(sentence.text),
                 )
                 tolls.setdefault(i, []).append(toll)
         for i in sorted(records):
