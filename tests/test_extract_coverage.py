@@ -115,6 +115,11 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Their truck struck a roadside bomb near Ansongo.", "18", "Remote explosive/landmine/IED"),
         ("A bus ran over a mine near Gao.", "18", "Remote explosive/landmine/IED"),
         ("A mortar round hit a clinic in Marib.", "19", "Shelling/artillery/missile attack"),
+        (
+            "Jihadists carried out a hostage-taking at a hotel in Sevare.",
+            "18",
+            "Abduction/forced disappearance",
+        ),
         ("Fireworks were thrown at police in Nantes.", "14", "Violent demonstration"),
         ("Youths smashed bus shelters in Rennes.", "14", "Violent demonstration"),
         ("Windows were broken at the town hall in Lyon.", "14", "Violent demonstration"),
@@ -259,6 +264,26 @@ def test_act_in_an_after_clause_of_a_casualty_report_is_coded(extractor) -> None
     text = "Two people were injured after police dispersed a protest in Harare."
     found = _reported(_extract(extractor, text))
     assert "Protest with intervention" in {m["acled_sub_event_type"] for m in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # An "after" clause that counts the dead of its own act reports that act ...
+        (
+            "Herders and soldiers in Kidal exchanged accusations after an army raid on Sunday "
+            "left four herders dead.",
+            4,
+        ),
+        # ... unless it sets the act before the main clause's time.
+        ("Elders and soldiers traded blame after gunmen had killed four herders.", None),
+    ],
+)
+def test_an_after_clause_counting_its_own_dead_reports_its_act(
+    extractor, text: str, killed: int | None
+) -> None:
+    found = [m for m in _reported(_extract(extractor, text)) if m["plover_type"] == "ASSAULT"]
+    assert [m["fatalities"] for m in found] == ([killed] if killed else [])
 
 
 def test_gathering_is_a_protest_only_with_demonstrators(extractor) -> None:

@@ -38,6 +38,7 @@ _WITHOUT = "without"
 # Nouns that state a toll ("six deaths were recorded").
 TOLL_NOUNS = frozenset({"death", "fatality", "casualty"})
 _BACKGROUND_MARKS = frozenset({"after", "since", "because", "although", "though"})
+_PERIOD_WORDS = frozenset({"week", "month", "year", "decade"})
 # Request words that may govern a "that" clause ("demanded that Hamas renounce...");
 # "told the agency that..." reports speech instead.
 _REPORTING_REQUESTS = frozenset({"tell"})
@@ -130,9 +131,11 @@ def modality_of(predicate: Token) -> Modality:
     marks = _marks(predicate)
     if marks & _CONDITIONAL_MARKS:
         return Modality(HYPOTHETICAL, negated)
-    if (marks & _BACKGROUND_MARKS and not _causes_casualties(predicate, marks)) or _is_toll(
-        predicate
-    ):
+    if (
+        marks & _BACKGROUND_MARKS
+        and not _causes_casualties(predicate, marks)
+        and not _counts_its_dead(predicate, marks)
+    ) or _is_toll(predicate):
         return Modality(BACKGROUND, negated)
     if auxes & words.obligation and not negated:
         governor = predicate.head
@@ -232,6 +235,42 @@ def _causes_casualties(predicate: Token, marks: set[str]) -> bool:
         or head.lemma_.lower() in casualty
         or any(c.lemma_.lower() in casualty or c.lower_ in casualty for c in completing)
     )
+
+
+def _counts_its_dead(predicate: Token, marks: set[str]) -> bool:
+    """ "traded accusations after an army raid on Monday left three men dead": an "after"
+    clause that counts the dead of its own act reports that act, unless it sets it in an
+    earlier period ("after an attack last month killed 20") or before the main clause's time
+    ("after gunmen had killed 20")."""
+    if marks != {"after"} or predicate.dep_ != "advcl":
+        return False
+    if "have" in _aux_lemmas(predicate) or _set_in_a_period(predicate):
+        return False
+    casualty = context_words().casualty
+    states = {c.lower_ for c in predicate.children if c.dep_ in ("oprd", "acomp")}
+    if predicate.lemma_.lower() not in casualty and not states & casualty:
+        return False
+    return any(
+        c.dep_ in ("dobj", "nsubjpass") and any(n.dep_ == "nummod" for n in c.children)
+        for c in predicate.children
+    )
+
+
+def _set_in_a_period(predicate: Token) -> bool:
+    """ "last month", "in May", "in 2019": a time of the clause, or of its subject, longer
+    than a day."""
+    holders = [predicate, *(c for c in predicate.children if c.dep_ == "nsubj")]
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "npadvmod" and child.lemma_.lower() in _PERIOD_WORDS:
+                return True
+            if (
+                child.dep_ == "prep"
+                and child.lower_ == "in"
+                and any(g.ent_type_ == "DATE" or g.like_num for g in child.children)
+            ):
+                return True
+    return False
 
 
 def states_a_toll(verb: Token) -> bool:
