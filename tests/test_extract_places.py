@@ -387,6 +387,16 @@ def test_event_country_comes_from_the_place_not_the_actors(extractor) -> None:
     assert coded and {m["country"] for m in coded} == {"IRN"}
 
 
+def test_a_town_in_a_named_region_is_that_regions_town(extractor) -> None:
+    # Russia has towns called Pokrovsk (and a Donetsk); the Donetsk region's is Ukraine's.
+    text = (
+        "A Russian glide bomb struck a residential building in Pokrovsk in the Donetsk "
+        "region on Monday, killing two."
+    )
+    [lead] = [m for m in _coded(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert (lead["country"], lead["acled_sub_event_type"]) == ("UKR", "Air/drone strike")
+
+
 def test_person_named_like_a_place_is_not_the_place(extractor) -> None:
     text = "Police arrested Juan Morales during a protest in Bogota on Tuesday."
     coded = _coded(extractor, text)

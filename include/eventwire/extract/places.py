@@ -217,6 +217,9 @@ _KIND_NOUN = re.compile(
 _KIND_OF = re.compile(_KIND_NOUN.pattern + r"\s+of\b")
 # ACLED's notes place an event as "in X (Y, Z)": Y its second- and Z its first-level division;
 # or as "in X (Z)" with the division alone.
+# Between a place and the larger area it is in: "Pokrovsk in the Donetsk region",
+# "Gwoza, Borno state", "Bamenda, in Cameroon's".
+_NESTED_IN = re.compile(r"(?:,\s*|\s+)(?:in\s+)?(?:the\s+)?")
 _LOCATOR = re.compile(
     r"\(\s*([^\W\d_][^()\[\],;\d]{1,40}?)(?:,\s*([^\W\d_][^()\[\],;\d]{1,40}?))?\s*\)"
 )
@@ -602,7 +605,29 @@ class Gazetteer:
             ):
                 spans.append(span)
             i += n
+        spans = self._apply_nesting(text, spans)
         return self._apply_locators(text, spans, found_locators) if locators else spans
+
+    def _apply_nesting(self, text: str, spans: list[NameSpan]) -> list[NameSpan]:
+        """ "Pokrovsk in the Donetsk region", "Gwoza, Borno state": a town followed by the
+        region it is in is the town of that name inside that region (or, failing that, in a
+        country that region is in), whatever else is so called."""
+        out = list(spans)
+        for k in range(len(out) - 1):
+            town, region = out[k], out[k + 1]
+            if not _NESTED_IN.fullmatch(text, town.end, region.start):
+                continue
+            key = name_key(text[region.start : region.end])
+            areas = [i for i in region.candidates if self._entries[i].kind != _KIND_TOWN]
+            if not areas:
+                continue  # "Kano, Kaduna": a list of towns
+            countries = {self._entries[i].country for i in areas}
+            kept = tuple(
+                i for i in town.candidates if name_key(self._entries[i].admin1 or "") == key
+            ) or tuple(i for i in town.candidates if self._entries[i].country in countries)
+            if kept:
+                out[k] = town._replace(candidates=kept)
+        return out
 
     def _capital_named(self, word: re.Match, text: str) -> tuple[int, ...]:
         """ "the Somali capital", "the Afghan capital": the capital of the country the word
