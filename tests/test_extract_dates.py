@@ -42,6 +42,12 @@ def _resolve(nlp, text: str, trigger: str):
         ("in 2011", (dt.date(2011, 1, 1), "year")),
         ("last month", (dt.date(2019, 2, 1), "month")),
         ("four days ago", (dt.date(2019, 3, 10), "day")),
+        # "last Thursday" said on a Thursday is a week before.
+        ("last Thursday", (dt.date(2019, 3, 7), "day")),
+        # A day of the month alone: this month's, or last month's if still to come.
+        ("on the 10th", (dt.date(2019, 3, 10), "day")),
+        ("the 20th", (dt.date(2019, 2, 20), "day")),
+        ("Christmas Day", (dt.date(2018, 12, 25), "day")),
     ],
 )
 def test_expressions_resolve_against_publication(text: str, expected: tuple) -> None:
@@ -119,6 +125,7 @@ def test_future_act_keeps_its_own_date(nlp) -> None:
         ("On the night of 10-11 March 2019, gunmen raided Ogossagou.", "raided",
          dt.date(2019, 3, 10)),
         ("Between 4 and 6 March, rebels shelled the camp.", "shelled", dt.date(2019, 3, 4)),
+        ("On the night of March 5-6, gunmen raided Sobane.", "raided", dt.date(2019, 3, 5)),
         # Day first or month first, whichever is not after publication.
         ("On 12/3/2019, militants ambushed a convoy.", "ambushed", dt.date(2019, 3, 12)),
         ("On 3/12/2019, militants ambushed a convoy.", "ambushed", dt.date(2019, 3, 12)),

@@ -80,6 +80,18 @@ _DAY_RANGE = re.compile(
     rf"^(?:between\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
     rf"({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?$"
 )
+# "the night of March 5-6": the range written month first.
+_MONTH_DAY_RANGE = re.compile(
+    rf"^({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$"
+)
+# "on the 10th": a day of the month the report was written in.
+_ORDINAL_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+# Days named by the feast that falls on them.
+_HOLIDAYS = {
+    "christmas day": (12, 25), "christmas eve": (12, 24), "christmas": (12, 25),
+    "new year's day": (1, 1), "new year's eve": (12, 31),
+}  # fmt: skip
 # "9/5/2021": day first or month first, whichever reading is not after publication.
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _MONTH_YEAR = re.compile(rf"^({_MONTH_RE})\.?(?:,?\s+(?:of\s+)?(\d{{4}}|this year|last year))?$")
@@ -102,7 +114,8 @@ _MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, re
 _EXPLICIT = re.compile(
     rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*)?"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME})\.?(?:,?\s+\d{{4}})?"
-    rf"|(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b(?!-)"
+    rf"|(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?"
+    rf"(?:,?\s+\d{{4}})?)\b(?!-)"
 )
 # What the recogniser tags as a date but is a person's age: "Tays, 32," "aged 41", "a
 # 32-year-old". A bare number of up to three digits is never a date on its own.
@@ -154,7 +167,10 @@ def resolve_expression(
 def _by_rule(expr: str, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
     # "late Monday", "early on Sunday", "overnight Friday": the part of the day is dropped.
     if m := _WEEKDAY.match(_LEAD.sub("", _PART.sub("", expr))):
-        return _weekday(_WEEKDAYS[m.group(1)], published, future or expr.startswith("next")), DAY
+        weekday = _WEEKDAYS[m.group(1)]
+        if expr.startswith("last") and weekday == published.weekday():
+            return published - dt.timedelta(days=7), DAY  # "last Monday", said on a Monday
+        return _weekday(weekday, published, future or expr.startswith("next")), DAY
     if expr in ("last week", "the past week", "past week"):
         monday = published - dt.timedelta(days=published.weekday() + 7)
         return monday + dt.timedelta(days=WEEK_MIDDLE), DAY
@@ -172,6 +188,13 @@ def _by_rule(expr: str, published: dt.date, future: bool) -> tuple[dt.date, str]
         return _numeric(int(m.group(1)), int(m.group(2)), int(m.group(3)), published, future)
     if m := _DAY_RANGE.match(bare):
         return _day(_MONTHS[m.group(2)], int(m.group(1)), m.group(3), published, future)
+    if m := _MONTH_DAY_RANGE.match(bare):
+        return _day(_MONTHS[m.group(1)], int(m.group(2)), m.group(3), published, future)
+    if m := _ORDINAL_DAY.match(bare):
+        return _ordinal_day(int(m.group(1)), published, future)
+    if expr in _HOLIDAYS:
+        month, day = _HOLIDAYS[expr]
+        return _day(month, day, None, published, future)
     if m := _MONTH_DAY.match(bare):
         return _day(_MONTHS[m.group(1)], int(m.group(2)), m.group(3), published, future)
     if m := _DAY_MONTH.match(bare):
@@ -187,6 +210,18 @@ def _by_rule(expr: str, published: dt.date, future: bool) -> tuple[dt.date, str]
             year = published.year - (year_text == "last year")
         return dt.date(year, month, 1), MONTH
     return None
+
+
+def _ordinal_day(day: int, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
+    """ "on the 10th": that day of the report's month, or of the month before (after, for the
+    future) when the day is on the other side of publication."""
+    month = published.replace(day=1)
+    if (day > published.day) != future and day != published.day:
+        month = _add_months(month, 1 if future else -1)
+    try:
+        return month.replace(day=day), DAY
+    except ValueError:
+        return None
 
 
 def _weekday(weekday: int, published: dt.date, future: bool) -> dt.date:
