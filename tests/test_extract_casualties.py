@@ -48,6 +48,8 @@ def test_counts(nlp, text: str, killed: int | None, injured: int | None) -> None
         "The rebels took 85% of the valley at a rate of 20 percent a day.",
         "Men aged 25 and 40 were among those killed in 2016.",
         "One third of the houses were destroyed, causing $4 million in damage.",
+        # The death a protest is about is no casualty of the protest.
+        "Lawyers in Quetta boycotted the courts to protest the killing of a colleague.",
     ],
 )
 def test_no_number_or_not_a_head_count_is_null(nlp, text: str) -> None:

@@ -161,6 +161,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
             "14",
             "Peaceful protest",
         ),
+        (
+            "Members of the opposition assembled outside the election office in Lusaka to "
+            "contest the results.",
+            "14",
+            "Peaceful protest",
+        ),
         ("The rebels regrouped in the hills above Bunagana.", "15", "Change to group/activity"),
         ("Rioters burned a police post in Wajir.", "14", "Violent demonstration"),
         # A noun parsed as the sentence's root leaves the verb its participle.

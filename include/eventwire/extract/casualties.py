@@ -72,6 +72,7 @@ RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
 _RANGE_LINKS = frozenset({"-", "–", "to", "or", "and"})
 _HYPHENS = frozenset({"-", "–"})
 _TOPIC_PREPOSITIONS = frozenset({"against", "over", "about", "into", "for"})
+_PROTESTING_VERBS = frozenset({"protest", "denounce", "condemn", "decry"})
 # "were reported killed", "are feared dead": the casualty word completes a reporting verb.
 _REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
 _REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
@@ -798,7 +799,10 @@ def _is_toll_end(number: Token) -> bool:
 
 def _is_topic(noun: Token) -> bool:
     """ "protested against the death of Mahsa Amini", "an inquiry into the killing": a death
-    that is what people speak or protest about, not a toll of the event."""
+    that is what people speak or protest about, not a toll of the event; so is the object of
+    a verb of protest ("boycotted classes to protest the killing of a colleague")."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _PROTESTING_VERBS:
+        return True
     return noun.dep_ == "pobj" and noun.head.lower_ in _TOPIC_PREPOSITIONS
 
 

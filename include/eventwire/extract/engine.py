@@ -94,7 +94,9 @@ CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "following
 # Nouns whose "of" names the event behind what they follow ("as a result of the attack").
 OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
 # Verbs that make a gathering for them a demonstration ("gathered ... to protest").
-PROTEST_VERBS = frozenset({"protest", "denounce", "condemn"})
+PROTEST_VERBS = frozenset(
+    {"protest", "denounce", "condemn", "decry", "contest", "oppose", "reject", "challenge"}
+)
 AGREE_LEMMA = "agree"
 AGREEMENT = "Agreement"
 ACCIDENT_VERBS = frozenset({"plunge", "derail", "capsize", "overturn", "collide"})
