@@ -115,6 +115,8 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Their truck struck a roadside bomb near Ansongo.", "18", "Remote explosive/landmine/IED"),
         ("A bus ran over a mine near Gao.", "18", "Remote explosive/landmine/IED"),
         ("A mortar round hit a clinic in Marib.", "19", "Shelling/artillery/missile attack"),
+        # Peacekeeping missions are armed forces: an ambush on them is a clash.
+        ("Al-Shabaab fighters ambushed an AMISOM convoy near Leego.", "19", "Armed clash"),
         (
             "Jihadists carried out a hostage-taking at a hotel in Sevare.",
             "18",
