@@ -611,7 +611,14 @@ def test_the_noun_a_misparsed_main_verb_hangs_on_is_its_subject(extractor) -> No
     assert lead is not None and lead["actor_code"] == "---HLH"
 
 
-def test_the_dead_of_a_fight_between_armed_sides_are_its_casualties(extractor) -> None:
-    text = "Fighting between the army and the RSF in Nyala killed at least 15 people on Sunday."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighting between the army and the RSF in Nyala killed at least 15 people on Sunday.",
+        # A fight both sides fought, whoever the parse finds on one side.
+        "Clashes between rival armed groups in Zawiya killed at least 12 people on Monday.",
+    ],
+)
+def test_the_dead_of_a_fight_between_armed_sides_are_its_casualties(extractor, text) -> None:
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["acled_sub_event_type"] == "Armed clash"

@@ -62,6 +62,13 @@ GENERIC_CODES = frozenset({"190", "1823", "182"})
 # Ground taken and the fighting that took it are one event ("recaptured the town after
 # clashes"): ACLED's territory sub-events are battles that changed who holds a place.
 FIGHT_FOR_GROUND = {"192", "193"}
+# Triggers of a fight both sides fought ("clashes", "an exchange of fire"), read from a
+# mention's rule; shooting and sniping may be one-sided.
+TWO_SIDED_FIGHT = re.compile(
+    r"lexicon:(?:clash|fight|fighting|firefight|gunfight|battle|gun battle|skirmish|shootout"
+    r"|shoot-out|infighting|combat|hostilities|confrontation)(?:/n)?(?:\+|$)"
+    r"|lexicon:(?:exchange|trade) \+(?:fire|gunfire)(?:\+|$)"
+)
 # The sides of a fight whose dead are counted apart and added up: "Fifty Houthi fighters died
 # in the fighting. Government forces lost 29 men." is 79 dead, while two counts of one side
 # ("killed five soldiers", later "the five soldiers killed") are one toll restated.
@@ -382,10 +389,12 @@ def _settle(group: _Group) -> dict:
 
 
 def _between_armed_sides(record: dict) -> bool:
-    return (
-        record["actor_sector"] in acled.ARMED_SECTORS
-        and record["recipient_sector"] in acled.ARMED_SECTORS
-    )
+    """Both sides armed, or a fight ("clashes between rival armed groups") naming no side
+    that is unarmed."""
+    sides = (record["actor_sector"], record["recipient_sector"])
+    if TWO_SIDED_FIGHT.match(record["rule"]):
+        return not any(s in acled.CIVILIAN_SECTORS | acled.PROTESTER_SECTORS for s in sides)
+    return all(s in acled.ARMED_SECTORS for s in sides)
 
 
 def _defining(telling: list[dict], sub_event_type: str | None) -> dict | None:
