@@ -115,6 +115,12 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Their truck struck a roadside bomb near Ansongo.", "18", "Remote explosive/landmine/IED"),
         ("A bus ran over a mine near Gao.", "18", "Remote explosive/landmine/IED"),
         ("A mortar round hit a clinic in Marib.", "19", "Shelling/artillery/missile attack"),
+        # A day range is no match score.
+        (
+            "Police beat marchers with batons in Lagos on 5-6 May.",
+            "17",
+            "Protest with intervention",
+        ),
         # Peacekeeping missions are armed forces: an ambush on them is a clash.
         ("Al-Shabaab fighters ambushed an AMISOM convoy near Leego.", "19", "Armed clash"),
         (
@@ -429,6 +435,8 @@ def test_capital_alone_names_its_government(extractor) -> None:
         "A strong earthquake struck eastern Turkey on Monday, killing 40 people.",
         "A fire broke out at a garment factory in Gazipur, killing 9 workers.",
         "Senegal beat Egypt 1-0 in the Cup final in Yaounde on Sunday.",
+        # A score tells a match even where no word of sport does.
+        "Al Ahly beat Zamalek 3-1 in Cairo on Friday.",
         "A ferry capsized on Lake Kivu on Friday, killing 30 passengers.",
         "A gas explosion in a bakery in Herat killed three people on Monday.",
         "A stampede at a concert in Luanda killed six people.",

@@ -8,6 +8,7 @@ place, date and casualties. One mention per (event type, actor, recipient) and s
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import itertools
@@ -92,6 +93,11 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 # Prepositions whose object is the event a casualty verb's dead died in.
 CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "following"})
 # Nouns whose "of" names the event behind what they follow ("as a result of the attack").
+# A match's score beside a verb sport shares with war ("beat Liverpool 2-1").
+SCORE = re.compile(
+    r"(?<!on )(?<!between )\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?![-–/.]\d)"
+    rf"(?!\s*(?:{'|'.join(m for m in calendar.month_name if m)}))"
+)
 OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
 # Verbs that make a gathering for them a demonstration ("gathered ... to protest").
 PROTEST_VERBS = frozenset(
@@ -809,8 +815,10 @@ class Extractor:
             return False
         words = self._context
         sporting = event.trigger.lemma in words.sporting_verb
-        if sporting and any(t.lemma_.lower() in words.sports for t in sdoc):
-            return True
+        if sporting and (
+            any(t.lemma_.lower() in words.sports for t in sdoc) or SCORE.search(sdoc.text)
+        ):
+            return True  # "beat Liverpool 2-1"
         natural = words.natural
         if _named_by(event.token, natural | ACCIDENTAL_BLAST_SOURCES) or (
             _clause(event.predicate).lemma_ in ACCIDENT_VERBS
