@@ -118,7 +118,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
         # A day range is no match score.
         (
             "Police beat marchers with batons in Lagos on 5-6 May.",
-            "17",
+            "18",
             "Protest with intervention",
         ),
         # Peacekeeping missions are armed forces: an ambush on them is a clash.
