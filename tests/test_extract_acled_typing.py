@@ -19,6 +19,7 @@ from eventwire.extract import acled, assembly
         ("ASSAULT", "190", "INS", None, "A suicide attacker hit the gate.", False, "Suicide bomb"),
         ("ASSAULT", "190", "REB", "CVL", "Gunmen killed five villagers.", True, "Attack"),
         ("ASSAULT", "190", "REB", "MIL", "Rebels attacked an army post.", True, "Armed clash"),
+        ("ASSAULT", "193", "REB", None, "Militiamen opened fire on a minibus.", False, "Attack"),
         ("ASSAULT", "193", "MIL", None, "Soldiers opened fire on protesters.", True,
          "Excessive force against protesters"),
         ("ASSAULT", "175", "COP", "OPP", "Police fired tear gas at the march.", False,

@@ -244,6 +244,9 @@ def test_by_actor_table_names_file_and_line_of_a_bad_row(tmp_path, row: str, rea
         ("Nairobi protested the decision.", "Nairobi", "KENGOV"),
         ("Unknown gunmen opened fire.", "gunmen", "---REB"),
         ("Pro-Russia separatists advanced.", "separatists", "---SEP"),
+        # Civilians who carry arms act as an armed group.
+        ("Armed herders raided the village.", "herders", "---UAF"),
+        ("Peacekeepers of MINUSMA left Ber.", "Peacekeepers", "IGOUNOPKO"),
     ],
 )
 def test_actor_codes(nlp, actors, sentence: str, word: str, code: str) -> None:

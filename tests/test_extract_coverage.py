@@ -34,7 +34,7 @@ def _reported(mentions: list[dict]) -> list[dict]:
     ("text", "cameo_root", "sub_event"),
     [
         ("The governor imposed a curfew on Jos after the riots.", "17", "Change to group/activity"),
-        ("Gunmen sprayed bullets at a bus near Garissa.", "19", "Armed clash"),
+        ("Gunmen sprayed bullets at a bus near Garissa.", "19", "Attack"),
         ("Troops deployed chlorine against the trenches near Kupiansk.", "20", "Chemical weapon"),
         ("Villagers suffered burns after a sarin attack on Latamneh.", "20", "Chemical weapon"),
         ("The group announced the formation of a new battalion.", "15", "Change to group/activity"),

@@ -39,6 +39,10 @@ NATIONALITIES_FILE = DATA_DIR / "nationalities.tsv"
 SECTORS_FILE = DATA_DIR / "actor_sectors.tsv"
 
 UNKNOWN_COUNTRY = "---"
+# Civilians who carry arms ("armed herders", "armed youths") act as an unidentified armed group.
+ARMED = "armed"
+ARMABLE_SECTORS = frozenset({"CVL", "AGR", "LAB", "BUS"})
+UNIDENTIFIED_ARMED_SECTOR = "UAF"
 # "pro-Russia rebels" are not Russian: a name right after pro-/anti- names a side, not a country.
 _PARTISAN = re.compile(r"\b(?:pro|anti)[-\s]$", re.IGNORECASE)
 # Phrases whose name scan is remembered: the scan is one alternation of every name, and news
@@ -174,6 +178,9 @@ class ActorDictionary:
             for key in (pair, token.lemma_.lower(), token.lower_, _singular(token.lower_)):
                 if key in self._sectors:
                     sector, aircraft = self._sectors[key]
+                    if sector in ARMABLE_SECTORS and any(t.lower_ == ARMED for t in tokens):
+                        # "armed herders", "armed youths": a militia of them.
+                        return UNIDENTIFIED_ARMED_SECTOR, aircraft
                     return sector, aircraft
         return None, False
 
