@@ -308,6 +308,13 @@ def test_a_state_claiming_an_attack_also_accuses(extractor) -> None:
     assert (accusations[0]["actor_code"], accusations[0]["recipient_code"]) == ("ARM", "AZEMIL")
 
 
+def test_a_state_telling_of_its_own_strike_accuses_nobody(extractor) -> None:
+    text = "A US drone strike near Jilib killed an al-Shabaab commander, the White House said."
+    mentions = _extract(extractor, text)
+    # One mention for the strike: "drone" inside "drone strike" is no event of its own.
+    assert [m["plover_type"] for m in mentions] == ["ASSAULT"]
+
+
 def test_said_must_is_a_demand_on_the_other_party(extractor) -> None:
     [m] = _extract(extractor, "Norway said Sweden must explain the decision.")
     assert (m["plover_type"], m["actor_code"], m["recipient_code"]) == ("REQUEST", "NOR", "SWE")

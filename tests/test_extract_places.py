@@ -397,6 +397,12 @@ def test_a_town_in_a_named_region_is_that_regions_town(extractor) -> None:
     assert (lead["country"], lead["acled_sub_event_type"]) == ("UKR", "Air/drone strike")
 
 
+def test_a_towns_own_name_beats_a_namesakes_alias_of_the_actors_country(extractor) -> None:
+    text = "A US drone strike in Kabul killed an al-Qaeda leader, the White House said."
+    [lead] = [m for m in _coded(extractor, text) if m["plover_type"] == "ASSAULT"]
+    assert lead["country"] == "AFG"
+
+
 def test_person_named_like_a_place_is_not_the_place(extractor) -> None:
     text = "Police arrested Juan Morales during a protest in Bogota on Tuesday."
     coded = _coded(extractor, text)

@@ -1029,10 +1029,17 @@ class Extractor:
             said = _forms(head) & speech and self._is_state(claimer)
             if not _forms(head) & claim and not said:
                 continue
+            if self._same_country(claimer, event.roles.actors):
+                continue  # "a US drone strike ..., the White House said": its own act
             mood = modality.Modality(modality.DONE, False)
             roles = Roles(claimer, event.roles.actors)
             out.append(_Coded(CLAIM_CODE, event.trigger, head, head, mood, roles))
         return out
+
+    def _same_country(self, one: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
+        ours = {a.country for a in self._resolve(one)} - {None}
+        theirs = {a.country for a in self._resolve(other)} - {None}
+        return bool(ours) and ours == theirs
 
     def _is_state(self, heads: tuple[Token, ...]) -> bool:
         """A speaker that is a country, its government, or an organisation (no sector word)."""
@@ -1097,7 +1104,10 @@ class Extractor:
         if noun.dep_ == "compound" and (
             head.dep_ in ("dobj", "pobj") or _names_a_thing_that_hit(head)
         ):
-            # "a mortar round", "a rocket attack": the phrase the noun names stands for it.
+            # "a mortar round", "a rocket attack": the phrase the noun names stands for it,
+            # unless its head is an event noun of its own ("a drone strike"), which reports it.
+            if self.lexicon.match(head) is not None:
+                return None
             noun, head = head, head.head
         circumstance = False
         if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in OUTCOME_NOUNS:

@@ -852,11 +852,12 @@ class Gazetteer:
         return (best, *(i for i in candidates if i != best))
 
     def _choose(self, candidates: tuple[int, ...], countries: Counter[str], name: str) -> int:
-        """The reading of an ambiguous name: a country the document names beats any other
-        (Baidoa in a report about Somalia is not a town in Cameroon); then, where some town's
-        own name it is, a town that has it only among its alternate names loses (Islamabad,
-        not Chattogram, once called so; but "New York" is still the city GeoNames calls "New
-        York City"), unless the town named so is tiny beside it (``OWN_NAME_MIN_SHARE``);
+        """The reading of an ambiguous name: where some town's own name it is, a town that has
+        it only among its alternate names loses (Islamabad, not Chattogram, once called so;
+        Kabul, not Cabool in Missouri, whatever a "US drone strike" makes the article about;
+        but "New York" is still the city GeoNames calls "New York City"), unless the town
+        named so is tiny beside it (``OWN_NAME_MIN_SHARE``); then a country the document
+        names beats any other (Baidoa in a report about Somalia is not a town in Cameroon);
         then the article's weight for the country and the population decide."""
         total = sum(countries.values()) or 1
         written = exact_key(name)
@@ -873,8 +874,8 @@ class Gazetteer:
             weight = countries.get(entry.country or "", 0)
             alias = owned and entry.kind == _KIND_TOWN and exact_key(entry.name) != written
             return (
-                weight > 0,
                 not alias,
+                weight > 0,
                 ARTICLE_COUNTRY_WEIGHT * weight / total + math.log10(entry.population + 1),
             )
 
