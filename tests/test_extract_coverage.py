@@ -614,6 +614,21 @@ def test_tolls_of_headlines_pairs_and_later_victims(extractor, text: str, killed
     assert lead["fatalities"] == killed
 
 
+def test_an_earlier_deadly_event_told_as_background_does_not_lead(extractor) -> None:
+    text = (
+        "Police fired tear gas at striking teachers in Accra on Monday. Last month, four "
+        "people were killed when soldiers opened fire on a march in Tamale."
+    )
+    mentions = _reported(_extract(extractor, text))
+    lead = max(mentions, key=lambda m: m["confidence"])
+    assert (lead["sentence_index"], lead["acled_sub_event_type"]) == (
+        0,
+        "Protest with intervention",
+    )
+    # The earlier event is still coded, with its own dead.
+    assert max(m["fatalities"] or 0 for m in mentions) == 4
+
+
 def test_a_courts_sentence_coerces_but_acled_codes_no_event(extractor) -> None:
     [mention] = _extract(extractor, "A court in Tunis sentenced two activists to five years.")
     assert (mention["plover_type"], mention["acled_sub_event_type"]) == ("COERCE", None)

@@ -14,6 +14,7 @@ assembled from, so each figure can be traced.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -51,7 +52,12 @@ CLAIM = re.compile(
 # Openers of a sentence that turns to another event.
 ANOTHER_EVENT = re.compile(
     r"\W*(separately|elsewhere|in (a|another) (separate|different|second|similar)\b"
-    r"|in another\b)",
+    r"|in another\b"
+    # ... or to an earlier time: "Last week, ...", "In February, ...", "Two days earlier, ..."
+    r"|(last|earlier this|earlier last) (week|month|year)\b"
+    r"|(in|since|during|back in) (" + "|".join(m for m in calendar.month_name if m) + r"|\d{4})\b"
+    r"|(a|one|two|three|four|five|six|several|few) (days?|weeks?|months?|years?) "
+    r"(ago|earlier|before)\b)",
     re.IGNORECASE,
 )
 # Triggers that report the dead found ("find +body", "pull +body"), read from a mention's rule.
@@ -171,8 +177,9 @@ class _Group:
 
 
 def opens_another_event(sentence: str | None) -> bool:
-    """ "Separately, ...", "Elsewhere, ...", "In a separate attack, ...": the sentence turns
-    to another event, whose acts and dead are not the previous one's."""
+    """ "Separately, ...", "Elsewhere, ...", "In a separate attack, ...", "Last week, ...":
+    the sentence turns to another event, whose acts and dead are not the previous one's, and
+    which does not lead the article's own."""
     return bool(sentence and ANOTHER_EVENT.match(sentence))
 
 
@@ -244,11 +251,24 @@ def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
             continue
         _home(groups, record).add(record)
     _attach_tolls(groups, tolls)
-    for group in groups:
-        defining = _settle(group)
-        if defining["fatalities"]:
+    definings = [_settle(group) for group in groups]
+    for defining, group in zip(definings, groups, strict=True):
+        if defining["fatalities"] and not opens_another_event(defining["sentence_text"]):
             _lead_the_article(defining, group, records)
+    _below_the_article_event(definings, groups)
     return list(records)
+
+
+def _below_the_article_event(definings: list[dict], groups: list[_Group]) -> None:
+    """An event a later sentence turns to ("Last week, 23 people were killed when ...") is
+    background to the article's first event and ranks below it, however deadly."""
+    if not definings or opens_another_event(definings[0]["sentence_text"]):
+        return
+    ceiling = definings[0]["confidence"] - CONFIDENCE_ASSEMBLED
+    for defining, group in zip(definings[1:], groups[1:], strict=True):
+        if opens_another_event(defining["sentence_text"]):
+            for member in group.members:
+                member["confidence"] = round(max(min(member["confidence"], ceiling), 0.0), 3)
 
 
 def _lead_the_article(defining: dict, group: _Group, records: Sequence[dict]) -> None:
