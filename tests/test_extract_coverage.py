@@ -115,6 +115,11 @@ def _reported(mentions: list[dict]) -> list[dict]:
         ("Their truck struck a roadside bomb near Ansongo.", "18", "Remote explosive/landmine/IED"),
         ("A bus ran over a mine near Gao.", "18", "Remote explosive/landmine/IED"),
         ("A mortar round hit a clinic in Marib.", "19", "Shelling/artillery/missile attack"),
+        ("Gunmen strangled a village chief in Tanganyika.", "18", "Attack"),
+        ("Militiamen bludgeoned a trader to death in Kasai.", "18", "Attack"),
+        ("Attackers slashed two farmers with machetes in Benue.", "18", "Attack"),
+        ("Soldiers bulldozed shops in Masafer Yatta.", "17", "Looting/property destruction"),
+        ("Air defences downed two drones over Belgorod.", "08", "Disrupted weapons use"),
         # A day range is no match score.
         (
             "Police beat marchers with batons in Lagos on 5-6 May.",
