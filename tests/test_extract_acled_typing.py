@@ -286,3 +286,25 @@ def test_damage_told_in_a_demonstrations_sentence_is_that_demonstration() -> Non
     protest = _record(0, "141", "PROTEST", sub="Peaceful protest", text=text, confidence=0.5)
     assembly.assemble([damage, protest], [])
     assert protest["acled_sub_event_type"] == "Violent demonstration"
+
+
+@pytest.mark.parametrize(
+    ("later", "sub"),
+    [
+        ("Police detained 14 of the students.", "Protest with intervention"),
+        # Arrests the sentence sets apart are another event.
+        ("Separately, police detained a smuggler.", "Arrests"),
+    ],
+)
+def test_arrests_told_after_a_demonstration_were_made_at_it(later: str, sub: str) -> None:
+    march = _record(
+        0, "141", "PROTEST", sub="Peaceful protest", text="Students marched in Bama."
+    )  # fmt: skip
+    arrest = _record(
+        1, "173", "COERCE", sub="Arrests", acled_event_type="Strategic developments", text=later
+    )
+    assembly.assemble([march, arrest], [])
+    assert arrest["acled_sub_event_type"] == sub
+    assert march["acled_sub_event_type"] == (
+        "Protest with intervention" if sub != "Arrests" else "Peaceful protest"
+    )

@@ -97,6 +97,11 @@ DEMONSTRATION_CLASHES = frozenset({DEMONSTRATION, "193"})
 # A demonstration whose stated casualties are all of the police or the army was violent.
 UNRESISTED_PROTEST = frozenset({"Peaceful protest", "Protest with intervention"})
 VIOLENT_DEMONSTRATION = acled.AcledType("Riots", "Violent demonstration")
+# Arrests, which at a demonstration are the intervention on it (ACLED's protest with
+# intervention).
+ARREST_CODE = "173"
+PEACEFUL_PROTEST = "Peaceful protest"
+PROTEST_WITH_INTERVENTION = acled.AcledType("Protests", "Protest with intervention")
 # Property destroyed or damaged, which a demonstration's own sentence may tell it did.
 DAMAGE_CODES = ("1711", "1712")
 # Sub-event types from most to least specific: a group takes the first its cues support.
@@ -256,7 +261,34 @@ def assemble(records: Sequence[dict], tolls: Sequence[Toll]) -> list[dict]:
         if defining["fatalities"] and not opens_another_event(defining["sentence_text"]):
             _lead_the_article(defining, group, records)
     _below_the_article_event(definings, groups)
+    _arrests_at_demonstrations(groups, records)
     return list(records)
+
+
+def _arrests_at_demonstrations(groups: list[_Group], records: Sequence[dict]) -> None:
+    """ "Students protested ... Police detained 14 students.": arrests told after a peaceful
+    demonstration were made at it, which ACLED codes as one protest with intervention."""
+    for record in records:
+        if (
+            not record["cameo_code"].startswith(ARREST_CODE)
+            or record["negated"]
+            or opens_another_event(record["sentence_text"])
+        ):
+            continue
+        index = record["sentence_index"]
+        for group in groups:
+            if group.act != DEMONSTRATION or not (
+                group.first_index <= index <= group.first_index + WINDOW_SENTENCES
+            ):
+                continue
+            if group.members[0]["acled_sub_event_type"] != PEACEFUL_PROTEST:
+                continue
+            for member in [*group.members, record]:
+                member["acled_event_type"], member["acled_sub_event_type"] = (
+                    PROTEST_WITH_INTERVENTION.event_type,
+                    PROTEST_WITH_INTERVENTION.sub_event_type,
+                )
+            break
 
 
 def _below_the_article_event(definings: list[dict], groups: list[_Group]) -> None:
