@@ -298,6 +298,13 @@ def test_they_counts_the_people_of_the_clause_it_hangs_on(nlp) -> None:
             "least 12 people, including three journalists, the regional governor said on Sunday.",
             12,
         ),
+        # A toll by another name; a raised subject; the number a state is of.
+        ("The number of fatalities reached eleven by Tuesday.", 11),
+        ("Four herders are known to have died.", 4),
+        ("Two soldiers are said to have been killed.", 2),
+        ("Local sources spoke of ten dead.", 10),
+        # "no other deaths" adds none to the count, it is no toll of 0.
+        ("Six miners were among those killed; no other deaths were reported.", 6),
     ],
 )
 def test_phrasings_of_the_dead_met_in_news(nlp, text: str, killed: int) -> None:

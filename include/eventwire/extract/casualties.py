@@ -75,7 +75,10 @@ _TOPIC_PREPOSITIONS = frozenset({"against", "over", "about", "into", "for"})
 _PROTESTING_VERBS = frozenset({"protest", "denounce", "condemn", "decry"})
 # "were reported killed", "are feared dead": the casualty word completes a reporting verb.
 _REPORTED_DEPS = frozenset({"oprd", "xcomp", "acomp"})
-_REPORTING_VERBS = frozenset({"report", "fear", "believe", "confirm", "presume"})
+_REPORTING_VERBS = frozenset(
+    {"report", "fear", "believe", "confirm", "presume", "know", "say", "think", "understand"}
+)
+_BESIDES = frozenset({"other", "further", "additional", "more"})
 # "rose from 58 to 89": a change of figure, whose later figure stands.
 _CHANGE_OPENER = "from"
 # A toll so qualified was replaced by the sentence's newer figure.
@@ -374,9 +377,12 @@ def _antecedent(pronoun: Token) -> Token | None:
 
 
 def _none_of(noun: Token) -> bool:
-    """ "no casualties", "no deaths were reported": a toll of 0."""
-    return noun.lemma_ in TOLL_NOUNS and any(
-        c.dep_ == "det" and c.lower_ == "no" for c in noun.children
+    """ "no casualties", "no deaths were reported": a toll of 0; "no other deaths" adds none
+    to those counted, it is no toll."""
+    return (
+        noun.lemma_ in TOLL_NOUNS
+        and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+        and not any(c.lower_ in _BESIDES for c in noun.children)
     )
 
 
@@ -741,6 +747,9 @@ def _adjective_victims(adj: Token) -> list[Token]:
     """ "13 dead", "were found dead", "left three wounded"."""
     if any(_is_number_word(c) for c in adj.children if c.dep_ in ("nummod", "quantmod")):
         return [adj]
+    before = adj.doc[adj.i - 1] if adj.i > 0 else None
+    if before is not None and _is_number_word(before) and before.dep_ in ("pobj", "dobj"):
+        return [before]  # "spoke of ten dead": the number is the people the state is of
     verb = adj.head
     for dep in ("dobj", "nsubjpass", "nsubj"):
         for child in verb.children:
@@ -902,14 +911,16 @@ def _phrasal_lemma(verb: Token) -> str:
 
 
 def _numbers_the_dead(noun: Token) -> bool:
-    """ "the number of people killed in the bombing has risen to 27", "the number of dead":
-    a toll by another name."""
+    """ "the number of people killed in the bombing has risen to 27", "the number of dead",
+    "the number of fatalities reached nine": a toll by another name."""
     if noun.lemma_ != _NUMBER:
         return False
     casualty = context_words().casualty
     for counted in (g for p in noun.children if p.lower_ == "of" for g in p.children):
         if counted.lemma_ in casualty or counted.lower_ in casualty:
             return True
+        if _casualty_words().get(counted.lemma_) == ("noun", KILL):
+            return True  # "fatalities", "deaths"
         if any(c.dep_ in ("acl", "amod") and c.lemma_ in casualty for c in counted.children):
             return True
     return False
