@@ -59,6 +59,16 @@ def test_related_headlines_and_footer_are_junk() -> None:
     assert junk == [False, True, True, True]
 
 
+def test_a_page_flattened_to_one_line_keeps_its_story_before_the_junk() -> None:
+    text = (
+        "A roadside bomb killed five soldiers in Kirkuk. It hit their patrol. "
+        "Related: Bandits kill 30 in Zamfara. Gunmen kill 4 in Jos. "
+        "Iraq: Twin bombing kills 31 in Baghdad GMT 05:13 2018 Monday ,15 January"
+    )
+    junk = [s.junk for s in split_sentences(text)]
+    assert junk == [False, False, True, True, True]
+
+
 # --- lexicon
 
 

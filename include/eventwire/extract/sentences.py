@@ -32,6 +32,14 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
+# A label that opens a page's list of other stories or a caption ("Related: ...", "Read
+# more: ...", "Photo: ..."): that sentence and the rest of its line are no report.
+LABELLED_JUNK = re.compile(
+    r"(?:related(?: articles| stories| news| headlines| coverage)?|read more|read also"
+    r"|also read|see also|more stories|more on this|photo|picture|watch|listen|recommended"
+    r"|trending|most read)\s*:",
+    re.IGNORECASE,
+)
 # A wire dateline opening a line ("KAMPALA - ", "MAIDUGURI, Nigeria - ", "LYON: "): its own
 # piece, so that the place it names is not read as part of the first sentence's subject.
 DATELINE = re.compile(
@@ -75,21 +83,29 @@ def _pieces(line: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text`` in order, stripped, with offsets into ``text``."""
+    """Sentences of ``text`` in order, stripped, with offsets into ``text``. Junk is judged
+    by line, and within a line of several sentences by sentence: a page flattened to one line
+    keeps its story when only its tail is a stamp or a list of related headlines, and after
+    a label such as "Related:" or "Read more:" the rest of the line is that list."""
     sentences: list[Sentence] = []
     offset = 0
     after_junk = False
     for line in text.splitlines(keepends=True):
+        pieces = [(a, b) for a, b in _pieces(line) if line[a:b].strip()]
         junk = _is_junk_line(line, after_junk)
+        glued_after_junk = after_junk
         if line.strip():
             after_junk = junk
-        for a, b in _pieces(line):
+        labelled = False
+        for a, b in pieces:
             piece = line[a:b]
             stripped = piece.strip()
-            if not stripped:
-                continue
+            labelled = labelled or LABELLED_JUNK.match(stripped) is not None
+            piece_junk = labelled or (
+                _is_junk_line(stripped, glued_after_junk) if len(pieces) > 1 else junk
+            )
             start = offset + a + (len(piece) - len(piece.lstrip()))
             end = start + len(stripped)
-            sentences.append(Sentence(len(sentences), start, end, stripped, junk))
+            sentences.append(Sentence(len(sentences), start, end, stripped, piece_junk))
         offset += len(line)
     return sentences
