@@ -293,6 +293,9 @@ def test_document_country_decides_an_ambiguous_name(nlp, gazetteer) -> None:
          "burned", ("SOM", 2)),
         # Only the province is given and X is unknown: the province, precision 3.
         ("Militants burned a school in Ceel-Dheere-Yare (Hiraan).", "burned", ("SOM", 3)),
+        # A locator of three parts passes over its middle one.
+        ("Militants abducted 5 herders in Tourou-Mbosko (Mokolo, Mayo-Tsanaga, Extreme-Nord).",
+         "abducted", ("CMR", 2)),
     ],
 )  # fmt: skip
 def test_acled_locator_places_the_event(nlp, gazetteer, text, trigger, expected) -> None:

@@ -220,8 +220,12 @@ _KIND_OF = re.compile(_KIND_NOUN.pattern + r"\s+of\b")
 # Between a place and the larger area it is in: "Pokrovsk in the Donetsk region",
 # "Gwoza, Borno state", "Bamenda, in Cameroon's".
 _NESTED_IN = re.compile(r"(?:,\s*|\s+)(?:in\s+)?(?:the\s+)?")
+# "(Y, Z)", or "(X, Y, Z)" whose middle part (a district between commune and province) is
+# passed over.
 _LOCATOR = re.compile(
-    r"\(\s*([^\W\d_][^()\[\],;\d]{1,40}?)(?:,\s*([^\W\d_][^()\[\],;\d]{1,40}?))?\s*\)"
+    r"\(\s*([^\W\d_][^()\[\],;\d]{1,40}?)"
+    r"(?:,\s*[^\W\d_][^()\[\],;\d]{1,40}?(?=\s*,))?"
+    r"(?:,\s*([^\W\d_][^()\[\],;\d]{1,40}?))?\s*\)"
 )
 _DIRECTIONS = frozenset(
     {
