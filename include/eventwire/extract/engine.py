@@ -92,12 +92,12 @@ ACCIDENTAL_BLAST_SOURCES = frozenset({"gas", "boiler", "cylinder", "fuel", "tank
 # buildings collapse and ships sink after strikes.
 # Prepositions whose object is the event a casualty verb's dead died in.
 CIRCUMSTANCE_PREPOSITIONS = frozenset({"in", "during", "by", "after", "following"})
-# Nouns whose "of" names the event behind what they follow ("as a result of the attack").
 # A match's score beside a verb sport shares with war ("beat Liverpool 2-1").
 SCORE = re.compile(
     r"(?<!on )(?<!between )\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?![-–/.]\d)"
     rf"(?!\s*(?:{'|'.join(m for m in calendar.month_name if m)}))"
 )
+# Nouns whose "of" names the event behind what they follow ("as a result of the attack").
 OUTCOME_NOUNS = frozenset({"result", "consequence", "aftermath", "wake"})
 # Verbs that make a gathering for them a demonstration ("gathered ... to protest").
 PROTEST_VERBS = frozenset(
@@ -638,20 +638,20 @@ class Extractor:
                 records.setdefault(i, []).extend(found)
                 continue
             stated = count_casualties(sdoc[:])
+            if stated.fatalities is None and stated.injured is None:
+                continue
             if assembly.opens_another_event(sentence.text) or self._names_uncoded_violence(sdoc):
                 continue  # "Separately, two soldiers died": another event's dead
-            if stated.fatalities is not None or stated.injured is not None:
-                cues = acled.cues_in(sentence.text)
-                toll = assembly.Toll(
-                    sentence.index,
-                    stated.fatalities,
-                    stated.injured,
-                    stated.text,
-                    cues,
-                    assembly.adds_victims(sentence.text, stated.text),
-                    assembly.states_a_claim(sentence.text),
-                )
-                tolls.setdefault(i, []).append(toll)
+            toll = assembly.Toll(
+                sentence.index,
+                stated.fatalities,
+                stated.injured,
+                stated.text,
+                acled.cues_in(sentence.text),
+                assembly.adds_victims(sentence.text, stated.text),
+                assembly.states_a_claim(sentence.text),
+            )
+            tolls.setdefault(i, []).append(toll)
         for i in sorted(records):
             yield from assembly.assemble(records[i], tolls.get(i, []))
 
