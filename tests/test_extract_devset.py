@@ -13,16 +13,16 @@ from eventwire.config import Settings
 from eventwire.extract import acled_eval
 from eventwire.extract.engine import Extractor
 
-# The held-out half's sub-type macro-F1: the target is 0.70; the floor sits under today's 0.817.
+# The held-out half's sub-type macro-F1: the target is 0.70; the floor sits under today's 0.822.
 SUB_EVENT_MACRO_F1 = 0.80
-# Measured floors a little under today's check half (the target for fatalities is 0.90; the
-# check half gives 0.892).
+# Fatalities are asserted at their target (0.90; the check half gives 0.912), the others at
+# measured floors a little under today's check half.
 FLOORS = {
     "event_type_accuracy": 0.85,
-    "fatalities_exact": 0.87,
-    "country": 0.86,
-    "place_within_25km": 0.77,
-    "date_exact": 0.90,
+    "fatalities_exact": 0.90,
+    "country": 0.87,
+    "place_within_25km": 0.78,
+    "date_exact": 0.92,
 }
 
 
