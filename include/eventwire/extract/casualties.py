@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.extract.actors import person_words
 from eventwire.extract.lexicon import IRREGULAR_FORMS, context_words
-from eventwire.extract.modality import TOLL_NOUNS, is_cumulative
+from eventwire.extract.modality import PERIOD_NOUNS, TOLL_NOUNS, is_cumulative
 from eventwire.extract.roles import is_absolute, stative_passive_subject
 
 if TYPE_CHECKING:
@@ -94,8 +94,6 @@ _NUMBER = "number"
 _FATALLY = frozenset({"fatally", "mortally"})
 # Verbs whose subject is the one who died ("three soldiers died", "two succumbed").
 _DYING = frozenset({"die", "perish", "succumb"})
-# "the week's toll": a toll owned by a period counts many events.
-_PERIOD_NOUNS = frozenset({"week", "month", "year", "decade"})
 # "a similar attack", "a separate ambush": the event a sentence compares its own with.
 _OTHER_EVENT_WORDS = frozenset({"similar", "separate", "previous", "earlier"})
 _PLURAL_PRONOUNS = frozenset({"them", "they"})
@@ -842,7 +840,8 @@ def _is_period_toll(noun: Token) -> bool:
         if clause.dep_ == "acl"
         for phrase in clause.children
     ]
-    return any((c.dep_ == "poss" and c.lemma_ in _PERIOD_NOUNS) or _since(c) for c in phrases)
+    # "the week's toll": a toll owned by a period counts many events.
+    return any((c.dep_ == "poss" and c.lemma_ in PERIOD_NOUNS) or _since(c) for c in phrases)
 
 
 def _since(phrase: Token) -> bool:

@@ -38,7 +38,8 @@ _WITHOUT = "without"
 # Nouns that state a toll ("six deaths were recorded").
 TOLL_NOUNS = frozenset({"death", "fatality", "casualty"})
 _BACKGROUND_MARKS = frozenset({"after", "since", "because", "although", "though"})
-_PERIOD_WORDS = frozenset({"week", "month", "year", "decade"})
+# Spans of time longer than a day ("the week's toll", "after an attack last month").
+PERIOD_NOUNS = frozenset({"week", "month", "year", "decade"})
 # Request words that may govern a "that" clause ("demanded that Hamas renounce...");
 # "told the agency that..." reports speech instead.
 _REPORTING_REQUESTS = frozenset({"tell"})
@@ -262,7 +263,7 @@ def _set_in_a_period(predicate: Token) -> bool:
     holders = [predicate, *(c for c in predicate.children if c.dep_ == "nsubj")]
     for holder in holders:
         for child in holder.children:
-            if child.dep_ == "npadvmod" and child.lemma_.lower() in _PERIOD_WORDS:
+            if child.dep_ == "npadvmod" and child.lemma_.lower() in PERIOD_NOUNS:
                 return True
             if (
                 child.dep_ == "prep"
