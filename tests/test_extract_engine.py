@@ -629,3 +629,22 @@ def test_the_noun_a_misparsed_main_verb_hangs_on_is_its_subject(extractor) -> No
 def test_the_dead_of_a_fight_between_armed_sides_are_its_casualties(extractor, text) -> None:
     lead = lead_event(_extract(extractor, text))
     assert lead is not None and lead["acled_sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # Civilians a later sentence says were killed make an attack on no armed target one
+        # on civilians ...
+        ("Gunmen stormed the village of Kuka on Sunday. Four civilians were killed.", "Attack"),
+        # ... but not an attack on an army post, nor a fight both sides fought.
+        ("Gunmen stormed an army post near Gao. Four civilians were killed.", "Armed clash"),
+        (
+            "Fighting erupted between two militias near Kabalo. Six civilians were killed.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_civilians_a_later_sentence_counts_decide_whom_an_act_hit(extractor, text, sub) -> None:
+    lead = lead_event(_extract(extractor, text))
+    assert lead is not None and lead["acled_sub_event_type"] == sub

@@ -94,6 +94,8 @@ PART_OF_TOLL = re.compile(r"\b(among|includ\w+|of them|of whom)\b", re.IGNORECAS
 DEMONSTRATION = "demonstration"
 DEMONSTRATION_CODES = ("14", "175")
 DEMONSTRATION_CLASHES = frozenset({DEMONSTRATION, "193"})
+# The cue of unarmed victims (acled.cues_in), which makes violence an Attack.
+CIVILIAN_CUE = frozenset({"civilian"})
 # A demonstration whose stated casualties are all of the police or the army was violent.
 UNRESISTED_PROTEST = frozenset({"Peaceful protest", "Protest with intervention"})
 VIOLENT_DEMONSTRATION = acled.AcledType("Riots", "Violent demonstration")
@@ -389,6 +391,9 @@ def _settle(group: _Group) -> dict:
     cues = frozenset().union(
         *(acled.cues_in(m["sentence_text"] or "") for m in telling),
         *(t.cues for t in group.tolls),
+        # "Gunmen attacked the village. Four civilians were killed.": whom a bare "were
+        # killed" of a later sentence names, as a toll sentence would.
+        *(CIVILIAN_CUE for m in members if _names_civilian_dead(m, telling, lead)),
     )
     # Two mentions of one sentence state its figures once ("opened fire ..., killing one").
     stated = list(
@@ -438,6 +443,20 @@ def _settle(group: _Group) -> dict:
         # A lone mention assembled from several sentences gains the same margin.
         _lead_above(defining, others or [defining["confidence"]])
     return defining
+
+
+def _names_civilian_dead(member: dict, telling: list[dict], lead: dict) -> bool:
+    """A bare "were killed" of a later sentence whose dead are civilians, in an act on no
+    armed target and no fight both sides fought (an attack on an army post, or fighting
+    between militias, that also killed civilians is still a clash)."""
+    return (
+        not _between_armed_sides(lead)
+        and lead["recipient_sector"] not in acled.ARMED_SECTORS
+        and member["sentence_index"] != lead["sentence_index"]
+        and _specific_act(member) is None
+        and all(member is not m for m in telling)
+        and member["recipient_sector"] in acled.CIVILIAN_SECTORS
+    )
 
 
 def _between_armed_sides(record: dict) -> bool:
